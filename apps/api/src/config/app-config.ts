@@ -1,0 +1,124 @@
+import * as path from 'node:path';
+
+/** The whole configuration, read once from the environment at boot (see `.env.example`). */
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly database: DatabaseConfig;
+  /** Folder of the built dashboard served at `/`; null when it is not built (API only). */
+  readonly dashboardDir: string;
+}
+
+export interface DatabaseConfig {
+  /** An external server; when absent an embedded PostgreSQL is started. */
+  readonly url: string | null;
+  readonly poolSize: number;
+  readonly embedded: {
+    readonly dataDir: string;
+    readonly port: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates the environment; throws a ConfigError naming every invalid variable. */
+export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const reader = new EnvReader(env, problems);
+
+  const dataDir = path.resolve(workspaceRoot, reader.string('DATA_DIR', '.data'));
+  const config: AppConfig = {
+    nodeEnv: reader.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
+    host: reader.string('HOST', '127.0.0.1'),
+    port: reader.integer('PORT', 3000, 1, 65535),
+    logLevel: reader.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'info',
+    ),
+    database: {
+      url: reader.postgresUrl('DATABASE_URL'),
+      poolSize: reader.integer('DATABASE_POOL_SIZE', 10, 1, 200),
+      embedded: {
+        dataDir: path.join(dataDir, 'postgres'),
+        port: reader.integer('EMBEDDED_POSTGRES_PORT', 54320, 1024, 65535),
+      },
+    },
+    dashboardDir: path.resolve(
+      workspaceRoot,
+      reader.string('DASHBOARD_DIR', 'dist/apps/dashboard/browser'),
+    ),
+  };
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) {
+      return fallback;
+    }
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) {
+      return fallback;
+    }
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  postgresUrl(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) {
+      return null;
+    }
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      this.problems.push(`${name} must be a postgres:// URL`);
+      return null;
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      // Never echo the value: it may hold a password.
+      this.problems.push(`${name} must be a postgres:// URL (got protocol "${url.protocol}")`);
+      return null;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,22 @@
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { startTestApp, type TestApp } from '../../test/test-app';
+
+describe('health', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('reports the database as up', async () => {
+    const response = await request(testApp.app.getHttpServer() as App)
+      .get('/api/v1/health')
+      .expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
+  });
+});

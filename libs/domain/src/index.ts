@@ -1,0 +1,2 @@
+export * from './lib/siret';
+export * from './lib/budgets';

@@ -1,0 +1,2 @@
+export * from './lib/french-format';
+export * from './lib/french-format.pipes';
