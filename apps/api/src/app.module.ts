@@ -1,8 +1,10 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { BudgetsModule } from './budgets/budgets.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
@@ -30,12 +32,14 @@ export class AppModule {
             autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
             customProps: () => ({ service: 'api' }),
           },
-          exclude: [],
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(databaseUrl, config.database.poolSize),
           logging: false,
         }),
+        AuditModule,
+        AuthModule,
         HealthModule,
         BudgetsModule,
       ],

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from './support/browser';
+import { collectConsoleErrors, launchBrowser, screenshot } from './support/browser';
+import { signInAs } from './support/journeys';
 import { newDataDir, startProduct, type RunningProduct } from './support/product';
 
 describe('dashboard smoke: the budgets page', () => {
@@ -20,9 +21,24 @@ describe('dashboard smoke: the budgets page', () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
+  it('sends an anonymous visitor to the sign-in page, with the simulated-data banner', async () => {
+    const page = await browser.newPage({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    await page.goto(`${product.baseUrl}/budgets`);
+    await page.getByRole('heading', { name: 'Connexion', level: 1 }).waitFor();
+    expect(page.url()).toContain('/connexion?retour=%2Fbudgets');
+    expect(await page.getByRole('note').innerText()).toContain('Données simulées');
+    expect(await page.getByRole('complementary').innerText()).toContain(
+      'gestionnaire@demo.cd31.fr',
+    );
+    await screenshot(page, 'sign-in');
+    await page.close();
+  });
+
   it('lists the eight CD31 budgets in French, read from the database', async () => {
     const page = await browser.newPage({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
-    await page.goto(`${product.baseUrl}/`);
+    const consoleErrors = collectConsoleErrors(page);
+    await signInAs(page, product.baseUrl, 'admin');
+    await page.goto(`${product.baseUrl}/budgets`);
     await page.getByRole('heading', { name: 'Budgets', level: 1 }).waitFor();
     await page.locator('tbody tr').first().waitFor();
 
@@ -46,6 +62,13 @@ describe('dashboard smoke: the budgets page', () => {
       expect(nav).toContain(entry);
     }
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    // Styles applied: the strict Content-Security-Policy did not block the stylesheet.
+    const headerBackground = await page
+      .locator('thead th')
+      .first()
+      .evaluate((th) => getComputedStyle(th).backgroundColor);
+    expect(headerBackground).toBe('rgb(238, 242, 247)');
+    expect(consoleErrors).toEqual([]);
     const file = await screenshot(page, 'budgets');
     expect((await fs.stat(file)).size).toBeGreaterThan(10_000);
     await page.close();

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs/promises';
+import { DEMO, signInApi } from './support/api-client';
 import { freePort, newDataDir, startProduct } from './support/product';
 
 describe('the product after a crash', () => {
@@ -8,10 +9,9 @@ describe('the product after a crash', () => {
     const pgPort = await freePort();
     try {
       const first = await startProduct({ dataDir, port, pgPort });
-      const renamed = await fetch(`${first.baseUrl}/api/v1/budgets/61`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ label: 'Pépinières départementales' }),
+      const admin = await signInApi(first.baseUrl, DEMO.admin.email, DEMO.admin.password);
+      const renamed = await admin.request('PATCH', '/api/v1/budgets/61', {
+        label: 'Pépinières départementales',
       });
       expect(renamed.status).toBe(200);
       await first.kill();
@@ -23,7 +23,12 @@ describe('the product after a crash', () => {
           details: { database: { status: string } };
         };
         expect(health.details.database.status).toBe('up');
-        const budget = (await (await fetch(`${second.baseUrl}/api/v1/budgets/61`)).json()) as {
+        const manager = await signInApi(
+          second.baseUrl,
+          DEMO.gestionnaire.email,
+          DEMO.gestionnaire.password,
+        );
+        const budget = (await (await manager.request('GET', '/api/v1/budgets/61')).json()) as {
           label: string;
         };
         expect(budget.label).toBe('Pépinières départementales');

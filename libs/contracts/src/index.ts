@@ -1,3 +1,4 @@
 export * from './lib/api-error';
+export * from './lib/auth';
 export * from './lib/budget';
 export * from './lib/health';

@@ -1,2 +1,3 @@
 export * from './lib/siret';
 export * from './lib/budgets';
+export * from './lib/roles';

@@ -9,6 +9,21 @@ export interface AppConfig {
   readonly database: DatabaseConfig;
   /** Folder of the built dashboard served at `/`; null when it is not built (API only). */
   readonly dashboardDir: string;
+  readonly auth: AuthConfig;
+  /** No Chorus Pro credentials: the bundled simulator stands in and the UI says so. */
+  readonly simulatorMode: boolean;
+}
+
+export interface AuthConfig {
+  /** A session unused for this long ends. */
+  readonly sessionIdleMinutes: number;
+  /** A session ends this long after sign-in, used or not. */
+  readonly sessionAbsoluteHours: number;
+  /** `auto`: Secure cookies except when the dashboard is reached on localhost over http. */
+  readonly cookieSecure: 'auto' | 'always' | 'never';
+  /** Failed sign-ins per account (and 4× per address) within the window before a lock. */
+  readonly maxFailedSignIns: number;
+  readonly signInLockMinutes: number;
 }
 
 export interface DatabaseConfig {
@@ -54,6 +69,14 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
       workspaceRoot,
       reader.string('DASHBOARD_DIR', 'dist/apps/dashboard/browser'),
     ),
+    auth: {
+      sessionIdleMinutes: reader.integer('SESSION_IDLE_MINUTES', 60, 1, 24 * 60),
+      sessionAbsoluteHours: reader.integer('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
+      cookieSecure: reader.oneOf('COOKIE_SECURE', ['auto', 'always', 'never'], 'auto'),
+      maxFailedSignIns: reader.integer('SIGN_IN_MAX_FAILURES', 5, 1, 100),
+      signInLockMinutes: reader.integer('SIGN_IN_LOCK_MINUTES', 15, 1, 24 * 60),
+    },
+    simulatorMode: reader.string('CHORUS_CLIENT_ID', '') === '',
   };
 
   if (problems.length > 0) {

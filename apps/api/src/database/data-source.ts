@@ -1,9 +1,10 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { Budget } from '../budgets/budget.entity';
+import { AppUser } from '../users/user.entity';
 import { MIGRATIONS } from './migrations';
 
 /** Every entity of the application. */
-export const ENTITIES = [Budget];
+export const ENTITIES = [Budget, AppUser];
 
 /**
  * The one DataSource definition, used by the Nest application and by the migration CLI

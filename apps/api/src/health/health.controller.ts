@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/auth.decorators';
 import {
   HealthCheck,
   HealthCheckService,
@@ -16,6 +17,7 @@ export class HealthController {
   ) {}
 
   /** Public: load balancers and the start script poll it. Says whether PostgreSQL answers. */
+  @Public()
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {

@@ -1,5 +1,4 @@
 import request from 'supertest';
-import type { App } from 'supertest/types';
 import { startTestApp, type TestApp } from '../../test/test-app';
 
 describe('health', () => {
@@ -14,9 +13,8 @@ describe('health', () => {
   });
 
   it('reports the database as up', async () => {
-    const response = await request(testApp.app.getHttpServer() as App)
-      .get('/api/v1/health')
-      .expect(200);
+    // Anonymous on purpose: health is the one public route.
+    const response = await request(testApp.http).get('/api/v1/health').expect(200);
     expect(response.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
   });
 });

@@ -1,10 +1,22 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ROLE_LABELS, type Permission } from '@cd31/domain';
+import { SessionService } from './core/session.service';
 
 interface NavEntry {
   readonly path: string;
   readonly label: string;
+  readonly permission: Permission;
 }
+
+const NAV: readonly NavEntry[] = [
+  { path: '/anomalies', label: 'Anomalies', permission: 'anomalies:read' },
+  { path: '/factures', label: 'Factures', permission: 'invoices:read' },
+  { path: '/budgets', label: 'Budgets', permission: 'budgets:read' },
+  { path: '/imports', label: 'Imports ASTRE', permission: 'imports:read' },
+  { path: '/synchronisation', label: 'Synchronisation', permission: 'sync:read' },
+  { path: '/administration', label: 'Administration', permission: 'settings:write' },
+];
 
 @Component({
   selector: 'cd31-root',
@@ -12,6 +24,11 @@ interface NavEntry {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <a class="skip-link" href="#contenu">Aller au contenu</a>
+    @if (session.simulatedData()) {
+      <div class="simulated-banner" role="note">
+        Données simulées — aucune donnée réelle de Chorus Pro : un simulateur fournit les factures.
+      </div>
+    }
     <header class="topbar">
       <div class="brand">
         <span class="brand-mark" aria-hidden="true">31</span>
@@ -20,17 +37,27 @@ interface NavEntry {
           <small>Conseil départemental de la Haute-Garonne</small>
         </span>
       </div>
-      <nav aria-label="Navigation principale">
-        <ul>
-          @for (entry of nav; track entry.path) {
-            <li>
-              <a [routerLink]="entry.path" routerLinkActive="active" ariaCurrentWhenActive="page">{{
-                entry.label
-              }}</a>
-            </li>
-          }
-        </ul>
-      </nav>
+      @if (session.user(); as user) {
+        <nav aria-label="Navigation principale">
+          <ul>
+            @for (entry of nav(); track entry.path) {
+              <li>
+                <a
+                  [routerLink]="entry.path"
+                  routerLinkActive="active"
+                  ariaCurrentWhenActive="page"
+                  >{{ entry.label }}</a
+                >
+              </li>
+            }
+          </ul>
+        </nav>
+        <div class="user">
+          <span class="user-name">{{ user.displayName }}</span>
+          <span class="user-role">{{ roleLabels[user.role] }}</span>
+          <button type="button" class="sign-out" (click)="signOut()">Se déconnecter</button>
+        </div>
+      }
     </header>
     <main id="contenu" tabindex="-1">
       <router-outlet />
@@ -52,6 +79,14 @@ interface NavEntry {
     }
     .skip-link:focus {
       left: 0.5rem;
+    }
+    .simulated-banner {
+      background: #fef0c7;
+      color: #7a2e0e;
+      text-align: center;
+      padding: 0.35rem 1rem;
+      font-weight: 600;
+      border-bottom: 1px solid #fedf89;
     }
     .topbar {
       display: flex;
@@ -87,6 +122,9 @@ interface NavEntry {
       opacity: 0.85;
       font-size: 0.75rem;
     }
+    nav {
+      flex: 1;
+    }
     nav ul {
       display: flex;
       gap: 0.25rem;
@@ -109,6 +147,29 @@ interface NavEntry {
       border-bottom-color: #fff;
       font-weight: 600;
     }
+    .user {
+      display: flex;
+      align-items: center;
+      gap: 0.6rem;
+      font-size: 0.85rem;
+    }
+    .user-role {
+      background: rgba(255, 255, 255, 0.15);
+      border-radius: 999px;
+      padding: 0.1rem 0.55rem;
+    }
+    .sign-out {
+      font: inherit;
+      background: transparent;
+      color: #fff;
+      border: 1px solid rgba(255, 255, 255, 0.6);
+      border-radius: 6px;
+      padding: 0.25rem 0.6rem;
+      cursor: pointer;
+    }
+    .sign-out:hover {
+      background: rgba(255, 255, 255, 0.1);
+    }
     main {
       flex: 1;
       padding: 1.5rem;
@@ -123,12 +184,16 @@ interface NavEntry {
   `,
 })
 export class AppComponent {
-  protected readonly nav: readonly NavEntry[] = [
-    { path: '/anomalies', label: 'Anomalies' },
-    { path: '/factures', label: 'Factures' },
-    { path: '/budgets', label: 'Budgets' },
-    { path: '/imports', label: 'Imports ASTRE' },
-    { path: '/synchronisation', label: 'Synchronisation' },
-    { path: '/administration', label: 'Administration' },
-  ];
+  protected readonly session = inject(SessionService);
+  private readonly router = inject(Router);
+  protected readonly roleLabels = ROLE_LABELS;
+  protected readonly nav = computed(() => {
+    const user = this.session.user();
+    return user ? NAV.filter((entry) => user.permissions.includes(entry.permission)) : [];
+  });
+
+  protected async signOut(): Promise<void> {
+    await this.session.signOut();
+    await this.router.navigate(['/connexion']);
+  }
 }

@@ -1,4 +1,5 @@
 import { CreateBudget1764000000000 } from './1764000000000-create-budget';
+import { UsersSessionsAudit1764000100000 } from './1764000100000-users-sessions-audit';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
-export const MIGRATIONS = [CreateBudget1764000000000];
+export const MIGRATIONS = [CreateBudget1764000000000, UsersSessionsAudit1764000100000];
