@@ -3,9 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AstreImportsModule } from './astre-imports/astre-imports.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BudgetsModule } from './budgets/budgets.module';
+import { ChorusSyncModule } from './chorus-sync/chorus-sync.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 
@@ -42,6 +44,8 @@ export class AppModule {
         AuthModule,
         HealthModule,
         BudgetsModule,
+        ChorusSyncModule,
+        AstreImportsModule,
       ],
     };
   }

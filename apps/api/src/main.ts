@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import * as path from 'node:path';
 import { LocalPostgresError } from '@cd31/local-postgres';
 import { ConfigError, loadConfig } from './config/app-config';
+import { startSimulatorProcess, type SimulatorProcess } from './chorus-sync/simulator-process';
 import { selectDatabase, type SelectedDatabase } from './database/database-selection';
 import { migrate } from './database/migrate';
 import { createHttpApp } from './http-app';
@@ -15,8 +17,9 @@ function logLine(level: 'info' | 'error', msg: string): void {
 
 async function bootstrap(): Promise<void> {
   const startedAt = Date.now();
-  const config = loadConfig(process.env);
+  let config = loadConfig(process.env);
   let database: SelectedDatabase | null = null;
+  let simulator: SimulatorProcess | null = null;
   let stopping = false;
 
   const shutdown = async (signal: string, app?: { close(): Promise<void> }): Promise<void> => {
@@ -28,6 +31,7 @@ async function bootstrap(): Promise<void> {
     try {
       await app?.close();
     } finally {
+      await simulator?.stop();
       await database?.release();
       process.exit(0);
     }
@@ -42,6 +46,16 @@ async function bootstrap(): Promise<void> {
     'info',
     applied.length ? `migrations applied: ${applied.join(', ')}` : 'schema up to date',
   );
+
+  if (config.simulatorMode) {
+    simulator = await startSimulatorProcess({
+      seed: config.chorus.simulator.seed,
+      invoices: config.chorus.simulator.invoices,
+      dataDir: path.dirname(config.database.embedded.dataDir),
+      log: (line) => logLine('info', line),
+    });
+    config = { ...config, chorus: { ...config.chorus, connection: simulator.connection } };
+  }
 
   const app = await createHttpApp(config, database.url);
   process.removeListener('SIGINT', onSignal);

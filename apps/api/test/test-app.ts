@@ -4,7 +4,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { App } from 'supertest/types';
 import { DEMO_ACCOUNTS } from '../src/auth/demo-accounts';
-import { loadConfig } from '../src/config/app-config';
+import { loadConfig, type AppConfig } from '../src/config/app-config';
 import { createHttpApp } from '../src/http-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -28,9 +28,32 @@ export interface SignedInClient {
   delete(url: string): request.Test;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase({ migrated: true });
-  const config = loadConfig({ LOG_LEVEL: 'silent', DASHBOARD_DIR: '/nonexistent', ...env });
+export interface TestAppOptions {
+  readonly env?: Record<string, string>;
+  /** Changes the loaded configuration (e.g. to point the sync at an in-process simulator). */
+  readonly configure?: (config: AppConfig) => AppConfig;
+  /** Another instance on the same database (multi-replica tests). */
+  readonly db?: TestDatabase;
+}
+
+export async function startTestApp(
+  options: TestAppOptions | Record<string, string> = {},
+): Promise<TestApp> {
+  const {
+    env = {},
+    configure = (c: AppConfig) => c,
+    db: sharedDb,
+  } = isOptions(options) ? options : { env: options };
+  const db = sharedDb ?? (await createTestDatabase({ migrated: true }));
+  const config = configure(
+    loadConfig({
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      DASHBOARD_DIR: '/nonexistent',
+      CHORUS_SYNC_CRON: 'off',
+      CHORUS_SYNC_ON_START: 'false',
+      ...env,
+    }),
+  );
   const app = await createHttpApp(config, db.url);
   await app.init();
   const http = app.getHttpServer() as App;
@@ -41,7 +64,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     signIn: (role) => signIn(http, role),
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!sharedDb) {
+        await db.drop();
+      }
     },
   };
 }
@@ -67,4 +92,8 @@ export async function signIn(http: App, role: Role): Promise<SignedInClient> {
     put: (url) => withCsrf(agent.put(url)),
     delete: (url) => withCsrf(agent.delete(url)),
   };
+}
+
+function isOptions(value: TestAppOptions | Record<string, string>): value is TestAppOptions {
+  return 'env' in value || 'configure' in value || 'db' in value;
 }

@@ -2,3 +2,5 @@ export * from './lib/api-error';
 export * from './lib/auth';
 export * from './lib/budget';
 export * from './lib/health';
+export * from './lib/sync';
+export * from './lib/astre-import';

@@ -268,7 +268,12 @@ describe('auth settings', () => {
   });
 
   it('shows no demo account with real Chorus Pro credentials', async () => {
-    const real = await startTestApp({ CHORUS_CLIENT_ID: 'real-client' });
+    const real = await startTestApp({
+      CHORUS_CLIENT_ID: 'real-client',
+      CHORUS_CLIENT_SECRET: 'real-secret',
+      CHORUS_LOGIN: 'TECH_cd31',
+      CHORUS_PASSWORD: 'real-password',
+    });
     try {
       const response = await request(real.http).get('/api/v1/auth/settings').expect(200);
       expect(response.body).toMatchObject({ simulatedData: false, demoAccounts: [] });

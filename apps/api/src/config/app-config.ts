@@ -1,3 +1,5 @@
+import { ChorusConfigError, chorusConfigFromEnv, type ChorusConfig } from '@cd31/chorus-client';
+import { CronTime } from 'cron';
 import * as path from 'node:path';
 
 /** The whole configuration, read once from the environment at boot (see `.env.example`). */
@@ -12,6 +14,26 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   /** No Chorus Pro credentials: the bundled simulator stands in and the UI says so. */
   readonly simulatorMode: boolean;
+  readonly chorus: ChorusSettings;
+  readonly astre: { readonly maxUploadBytes: number };
+}
+
+export interface ChorusSettings {
+  /** The PISTE connection; in simulator mode main.ts fills it with the simulator's. */
+  readonly connection: ChorusConfig | null;
+  /** Cron expression of the scheduled sync (Europe/Paris); null: no schedule. */
+  readonly syncCron: string | null;
+  /** Start a sync as soon as the API is up. */
+  readonly syncOnStart: boolean;
+  /** Each window starts this long before the budget's watermark (late-committed changes). */
+  readonly overlapMinutes: number;
+  /** How far back the first run on an empty database pulls. */
+  readonly backfillMonths: number;
+  /** consulter/historique calls per budget and run, for invoices first seen past mise à disposition. */
+  readonly historyCallsPerBudget: number;
+  readonly historyConcurrency: number;
+  /** Simulator mode only: the generated dataset. */
+  readonly simulator: { readonly seed: number; readonly invoices: number };
 }
 
 export interface AuthConfig {
@@ -77,6 +99,22 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
       signInLockMinutes: reader.integer('SIGN_IN_LOCK_MINUTES', 15, 1, 24 * 60),
     },
     simulatorMode: reader.string('CHORUS_CLIENT_ID', '') === '',
+    astre: {
+      maxUploadBytes: reader.integer('ASTRE_MAX_UPLOAD_MB', 512, 1, 10_240) * 1024 * 1024,
+    },
+    chorus: {
+      connection: reader.chorusConnection(),
+      syncCron: reader.cron('CHORUS_SYNC_CRON', '*/15 * * * *'),
+      syncOnStart: reader.boolean('CHORUS_SYNC_ON_START', true),
+      overlapMinutes: reader.integer('CHORUS_SYNC_OVERLAP_MINUTES', 60, 0, 7 * 24 * 60),
+      backfillMonths: reader.integer('CHORUS_BACKFILL_MONTHS', 12, 1, 120),
+      historyCallsPerBudget: reader.integer('CHORUS_HISTORY_CALLS_PER_BUDGET', 5000, 0, 1_000_000),
+      historyConcurrency: reader.integer('CHORUS_HISTORY_CONCURRENCY', 4, 1, 32),
+      simulator: {
+        seed: reader.integer('SIM_SEED', 31, 0, 2 ** 31 - 1),
+        invoices: reader.integer('SIM_INVOICES', 3000, 0, 5_000_000),
+      },
+    },
   };
 
   if (problems.length > 0) {
@@ -123,6 +161,51 @@ class EnvReader {
       return fallback;
     }
     return value as T;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) {
+      return fallback;
+    }
+    if (['true', '1', 'yes', 'on'].includes(value)) {
+      return true;
+    }
+    if (['false', '0', 'no', 'off'].includes(value)) {
+      return false;
+    }
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  /** A cron expression, or `off`. */
+  cron(name: string, fallback: string): string | null {
+    const value = this.raw(name) ?? fallback;
+    if (value.toLowerCase() === 'off') {
+      return null;
+    }
+    try {
+      new CronTime(value);
+      return value;
+    } catch {
+      this.problems.push(
+        `${name} must be a cron expression such as "*/15 * * * *", or "off" (got "${value}")`,
+      );
+      return null;
+    }
+  }
+
+  /** Real Chorus Pro credentials when CHORUS_CLIENT_ID is set; null means simulator mode. */
+  chorusConnection(): ChorusConfig | null {
+    if (this.raw('CHORUS_CLIENT_ID') === undefined) {
+      return null;
+    }
+    try {
+      return chorusConfigFromEnv(this.env);
+    } catch (error) {
+      this.problems.push(error instanceof ChorusConfigError ? error.message : String(error));
+      return null;
+    }
   }
 
   postgresUrl(name: string): string | null {

@@ -43,11 +43,12 @@ export const routes: Routes = [
         'Imports ASTRE',
         'Le dépôt des exports ASTRE, leur aperçu avant import et l’historique des imports.',
       ),
-      comingSoon(
-        'synchronisation',
-        'Synchronisation',
-        'Les synchronisations avec Chorus Pro, budget par budget.',
-      ),
+      {
+        path: 'synchronisation',
+        title: 'Synchronisation — Suivi Chorus Pro',
+        loadComponent: () =>
+          import('./pages/sync/sync-page.component').then((m) => m.SyncPageComponent),
+      },
       {
         ...comingSoon(
           'administration',

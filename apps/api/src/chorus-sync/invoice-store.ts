@@ -1,0 +1,209 @@
+import type { ChorusInvoiceSummary, ChorusStatusHistory } from '@cd31/chorus-client';
+import type { EntityManager } from 'typeorm';
+
+export interface PageWriteResult {
+  readonly seen: number;
+  readonly inserted: number;
+  readonly changed: number;
+  readonly events: number;
+}
+
+/** Statuses before the invoice reaches the recipient: no mise à disposition yet. */
+const BEFORE_MAD = ['DEPOSEE', 'EN_COURS_ACHEMINEMENT'];
+
+/** Columns written from a recipient-search item, in the order of the unnest() below. */
+const COLUMNS = [
+  ['id_facture', 'bigint'],
+  ['numero_facture', 'text'],
+  ['type_demande_paiement', 'text'],
+  ['type_facture', 'text'],
+  ['code_fournisseur', 'text'],
+  ['type_identifiant_fournisseur', 'text'],
+  ['designation_fournisseur', 'text'],
+  ['id_destinataire', 'bigint'],
+  ['code_destinataire', 'text'],
+  ['id_service_executant', 'bigint'],
+  ['code_service_executant', 'text'],
+  ['nom_service_executant', 'text'],
+  ['date_facture', 'date'],
+  ['date_depot', 'date'],
+  ['montant_ht', 'numeric'],
+  ['montant_ttc', 'numeric'],
+  ['montant_a_payer', 'numeric'],
+  ['devise', 'text'],
+  ['statut', 'text'],
+  ['numero_marche', 'text'],
+  ['numero_bon_commande', 'text'],
+  ['facture_telechargee', 'boolean'],
+  ['date_heure_etat_courant', 'timestamptz'],
+  ['commentaire_etat_courant', 'text'],
+] as const;
+
+type Row = readonly unknown[];
+
+function toRow(invoice: ChorusInvoiceSummary): Row {
+  return [
+    invoice.idFacture,
+    invoice.numeroFacture ?? '',
+    invoice.typeDemandePaiement,
+    invoice.typeFacture,
+    invoice.codeFournisseur,
+    invoice.typeIdentifiantFournisseur,
+    invoice.designationFournisseur,
+    invoice.idDestinataire,
+    invoice.codeDestinataire,
+    invoice.idServiceExecutant,
+    invoice.codeServiceExecutant,
+    invoice.nomServiceExecutant,
+    invoice.dateFacture,
+    invoice.dateDepot,
+    invoice.montantHT,
+    invoice.montantTTC,
+    invoice.montantAPayer,
+    invoice.devise,
+    invoice.statut ?? 'INCONNU',
+    invoice.numeroMarche,
+    invoice.numeroBonCommande,
+    invoice.factureTelechargeeParDestinataire,
+    invoice.dateHeureEtatCourant,
+    invoice.commentaireEtatCourant,
+  ];
+}
+
+const names = COLUMNS.map(([name]) => name);
+const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+const updatedColumns = names.filter((name) => name !== 'id_facture');
+
+/**
+ * One set-based statement per page: upsert the invoices (only rows whose content changed are
+ * rewritten) and record a status event for every invoice whose status or status time changed.
+ * The CTEs all read the table as it was before the statement, so `previous` is the old state.
+ */
+const UPSERT_PAGE_SQL = `
+WITH incoming AS (
+  SELECT DISTINCT ON (id_facture) *
+    FROM unnest(${unnestArgs}) AS t(${names.join(', ')})
+   ORDER BY id_facture, date_heure_etat_courant DESC NULLS LAST
+),
+previous AS (
+  SELECT c.id_facture, c.statut, c.date_heure_etat_courant
+    FROM chorus_invoice c JOIN incoming i USING (id_facture)
+),
+upserted AS (
+  INSERT INTO chorus_invoice AS c (budget_id, ${names.join(', ')}, first_mad_at, first_mad_source)
+  SELECT $${COLUMNS.length + 1}, ${names.map((n) => `i.${n}`).join(', ')},
+         CASE WHEN i.statut = 'MISE_A_DISPOSITION' THEN i.date_heure_etat_courant END,
+         CASE WHEN i.statut = 'MISE_A_DISPOSITION' AND i.date_heure_etat_courant IS NOT NULL THEN 'event' END
+    FROM incoming i
+  ON CONFLICT (id_facture) DO UPDATE SET
+    budget_id = excluded.budget_id,
+    ${updatedColumns.map((n) => `${n} = excluded.${n}`).join(',\n    ')},
+    first_mad_at = LEAST(c.first_mad_at, excluded.first_mad_at),
+    first_mad_source = CASE
+      WHEN excluded.first_mad_at IS NOT NULL AND (c.first_mad_at IS NULL OR excluded.first_mad_at < c.first_mad_at)
+      THEN excluded.first_mad_source ELSE c.first_mad_source END,
+    changed_at = now()
+  WHERE (c.budget_id, ${updatedColumns.map((n) => `c.${n}`).join(', ')})
+        IS DISTINCT FROM (excluded.budget_id, ${updatedColumns.map((n) => `excluded.${n}`).join(', ')})
+  RETURNING c.id_facture, (xmax = 0) AS inserted
+),
+events AS (
+  INSERT INTO invoice_status_event (id_facture, statut, at, commentaire, source)
+  SELECT i.id_facture, i.statut, i.date_heure_etat_courant, i.commentaire_etat_courant, 'sync'
+    FROM incoming i LEFT JOIN previous p USING (id_facture)
+   WHERE i.date_heure_etat_courant IS NOT NULL
+     AND (p.id_facture IS NULL
+          OR p.statut IS DISTINCT FROM i.statut
+          OR p.date_heure_etat_courant IS DISTINCT FROM i.date_heure_etat_courant)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM incoming)::int AS seen,
+       (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
+       (SELECT count(*) FROM upserted WHERE NOT inserted)::int AS changed,
+       (SELECT count(*) FROM events)::int AS events`;
+
+/** Writes what the sync reads from Chorus Pro. Every method runs in the caller's transaction. */
+export class InvoiceStore {
+  async upsertPage(
+    manager: EntityManager,
+    budgetId: number,
+    invoices: readonly ChorusInvoiceSummary[],
+  ): Promise<PageWriteResult> {
+    if (invoices.length === 0) {
+      return { seen: 0, inserted: 0, changed: 0, events: 0 };
+    }
+    const rows = invoices.map(toRow);
+    const columns = COLUMNS.map((_, index) => rows.map((row) => row[index]));
+    const [result] = await manager.query<PageWriteResult[]>(UPSERT_PAGE_SQL, [
+      ...columns,
+      budgetId,
+    ]);
+    return result ?? { seen: 0, inserted: 0, changed: 0, events: 0 };
+  }
+
+  /** Invoices of a budget seen past mise à disposition whose first MAD date is still unknown. */
+  async invoicesNeedingHistory(
+    manager: EntityManager,
+    budgetId: number,
+    limit: number,
+  ): Promise<number[]> {
+    const rows = await manager.query<{ id_facture: string }[]>(
+      `SELECT id_facture FROM chorus_invoice
+        WHERE budget_id = $1 AND first_mad_at IS NULL AND history_checked_at IS NULL
+          AND statut <> ALL($2)
+        ORDER BY id_facture LIMIT $3`,
+      [budgetId, BEFORE_MAD, limit],
+    );
+    return rows.map((row) => Number(row.id_facture));
+  }
+
+  /** Stores the events read from consulter/historique and the first MAD date they reveal. */
+  async applyHistories(
+    manager: EntityManager,
+    histories: readonly ChorusStatusHistory[],
+  ): Promise<number> {
+    if (histories.length === 0) {
+      return 0;
+    }
+    const ids: number[] = [];
+    const statuses: string[] = [];
+    const dates: Date[] = [];
+    const comments: (string | null)[] = [];
+    for (const history of histories) {
+      for (const event of history.events) {
+        if (event.date) {
+          ids.push(history.idFacture);
+          statuses.push(event.code);
+          dates.push(event.date);
+          comments.push(event.comment);
+        }
+      }
+    }
+    const [result] = await manager.query<{ events: number }[]>(
+      `WITH inserted AS (
+         INSERT INTO invoice_status_event (id_facture, statut, at, commentaire, source)
+         SELECT * , 'historique' FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[])
+         ON CONFLICT DO NOTHING RETURNING 1
+       ),
+       first_mad AS (
+         SELECT e.id, min(e.at) AS at
+           FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS e(id, statut, at)
+          WHERE e.statut = 'MISE_A_DISPOSITION' GROUP BY e.id
+       ),
+       updated AS (
+         UPDATE chorus_invoice c SET
+           history_checked_at = now(),
+           first_mad_at = LEAST(c.first_mad_at, f.at),
+           first_mad_source = CASE WHEN f.at IS NOT NULL AND (c.first_mad_at IS NULL OR f.at < c.first_mad_at)
+                                   THEN 'historique' ELSE c.first_mad_source END
+           FROM unnest($5::bigint[]) AS h(id) LEFT JOIN first_mad f ON f.id = h.id
+          WHERE c.id_facture = h.id
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS events, (SELECT count(*) FROM updated)::int AS updated`,
+      [ids, statuses, dates, comments, histories.map((h) => h.idFacture)],
+    );
+    return result?.events ?? 0;
+  }
+}
