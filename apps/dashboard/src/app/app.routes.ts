@@ -38,11 +38,12 @@ export const routes: Routes = [
         'Factures',
         'Chaque facture reçue : données Chorus Pro, ligne ASTRE, historique des statuts et délai de paiement.',
       ),
-      comingSoon(
-        'imports',
-        'Imports ASTRE',
-        'Le dépôt des exports ASTRE, leur aperçu avant import et l’historique des imports.',
-      ),
+      {
+        path: 'imports',
+        title: 'Imports ASTRE — Suivi Chorus Pro',
+        loadComponent: () =>
+          import('./pages/imports/imports-page.component').then((m) => m.ImportsPageComponent),
+      },
       {
         path: 'synchronisation',
         title: 'Synchronisation — Suivi Chorus Pro',
