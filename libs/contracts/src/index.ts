@@ -4,3 +4,4 @@ export * from './lib/budget';
 export * from './lib/health';
 export * from './lib/sync';
 export * from './lib/astre-import';
+export * from './lib/anomalies';
