@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BudgetsModule } from './budgets/budgets.module';
 import { ChorusSyncModule } from './chorus-sync/chorus-sync.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 
@@ -46,6 +47,7 @@ export class AppModule {
         BudgetsModule,
         ChorusSyncModule,
         AstreImportsModule,
+        ReconciliationModule,
       ],
     };
   }

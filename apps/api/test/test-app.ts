@@ -51,6 +51,7 @@ export async function startTestApp(
       DASHBOARD_DIR: '/nonexistent',
       CHORUS_SYNC_CRON: 'off',
       CHORUS_SYNC_ON_START: 'false',
+      RECONCILIATION_CRON: 'off',
       ...env,
     }),
   );

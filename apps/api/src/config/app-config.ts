@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly simulatorMode: boolean;
   readonly chorus: ChorusSettings;
   readonly astre: { readonly maxUploadBytes: number };
+  /** Daily full reconciliation (time-based rules); null: none. */
+  readonly reconciliationCron: string | null;
 }
 
 export interface ChorusSettings {
@@ -99,6 +101,7 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
       signInLockMinutes: reader.integer('SIGN_IN_LOCK_MINUTES', 15, 1, 24 * 60),
     },
     simulatorMode: reader.string('CHORUS_CLIENT_ID', '') === '',
+    reconciliationCron: reader.cron('RECONCILIATION_CRON', '30 5 * * *'),
     astre: {
       maxUploadBytes: reader.integer('ASTRE_MAX_UPLOAD_MB', 512, 1, 10_240) * 1024 * 1024,
     },

@@ -143,20 +143,22 @@ describe('computePaymentDelay — the 30-day clock', () => {
     const clock = computePaymentDelay(invoice({ now: on('2024-03-20') }));
     expect(clock).toMatchObject({ daysElapsed: 19, daysLeft: 11, ordonnateurDaysLeft: 1 });
     expect(paymentDelayAnomaly(clock, DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
-    expect(paymentDelayAnomaly(clock, { dgpMenaceHorizonDays: 1 })).toBe('DGP_MENACE');
+    expect(paymentDelayAnomaly(clock, { dgpMenaceHorizonDays: 2 })).toBe('DGP_MENACE');
   });
 
-  it("on day 20: the ordonnateur's share is used up → DGP_MENACE", () => {
+  it("on day 20: the ordonnateur's last day, no alert yet with the default horizon", () => {
     const clock = computePaymentDelay(invoice({ now: on('2024-03-21') }));
     expect(clock).toMatchObject({ daysElapsed: 20, daysLeft: 10, ordonnateurDaysLeft: 0 });
-    expect(paymentDelayAnomaly(clock, DEFAULT_ANOMALY_THRESHOLDS)).toBe('DGP_MENACE');
+    expect(paymentDelayAnomaly(clock, DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+    expect(paymentDelayAnomaly(clock, { dgpMenaceHorizonDays: 1 })).toBe('DGP_MENACE');
     // Paid 10 days from now it would still be on time.
     expect(clock.eurosAtRiskCents).toBe(0);
   });
 
-  it('on day 21: one day would be late at the end of the 10-day horizon', () => {
+  it("on day 21: the ordonnateur's share is used up → DGP_MENACE", () => {
     const clock = computePaymentDelay(invoice({ now: on('2024-03-22') }));
     expect(clock.ordonnateurDaysLeft).toBe(0);
+    expect(paymentDelayAnomaly(clock, DEFAULT_ANOMALY_THRESHOLDS)).toBe('DGP_MENACE');
     expect(clock.eurosAtRiskCents).toBe(342 + 4_000);
   });
 

@@ -420,5 +420,13 @@ export function paymentDelayAnomaly(
   if (clock.late) {
     return 'DGP_DEPASSE';
   }
-  return clock.ordonnateurDaysLeft <= thresholds.dgpMenaceHorizonDays ? 'DGP_MENACE' : null;
+  // "The ordonnateur's share is used up" (domain.md §7): its last day has passed, i.e. day 21 of
+  // a 30-day delay; the horizon brings the warning that many days earlier.
+  const ordonnateurDue = clock.ordonnateurDueDate;
+  if (ordonnateurDue === null) {
+    return null;
+  }
+  return calendarDaysBetween(ordonnateurDue, clock.asOf) > -thresholds.dgpMenaceHorizonDays
+    ? 'DGP_MENACE'
+    : null;
 }

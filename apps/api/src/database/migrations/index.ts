@@ -2,6 +2,7 @@ import { CreateBudget1764000000000 } from './1764000000000-create-budget';
 import { UsersSessionsAudit1764000100000 } from './1764000100000-users-sessions-audit';
 import { ChorusSync1764000200000 } from './1764000200000-chorus-sync';
 import { AstreImports1764000300000 } from './1764000300000-astre-imports';
+import { Anomalies1764000400000 } from './1764000400000-anomalies';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   UsersSessionsAudit1764000100000,
   ChorusSync1764000200000,
   AstreImports1764000300000,
+  Anomalies1764000400000,
 ];
