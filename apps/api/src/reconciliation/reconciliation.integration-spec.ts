@@ -235,7 +235,7 @@ describe('reconciliation and anomalies', () => {
     );
     const result = await engine.run({ kind: 'all' }, 'test', NOW);
     expect(result).toMatchObject({ opened: 0, reopened: 0, resolved: 0 });
-    const after = await db.query(
+    const after = await db.query<unknown[]>(
       `SELECT id, state, assignee_id, resolved_at, first_detected_at FROM anomaly ORDER BY id`,
     );
     expect(after).toEqual(before);
