@@ -12,6 +12,7 @@ const APP_DEPENDENCIES = [
   'type:client',
   'type:parser',
   'type:dataset',
+  'type:simulator',
 ];
 
 export default tseslint.config(
@@ -72,6 +73,7 @@ export default tseslint.config(
                 'type:domain',
                 'type:util',
                 'type:dataset',
+                'type:simulator',
               ],
             },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: APP_DEPENDENCIES },
@@ -92,6 +94,10 @@ export default tseslint.config(
             {
               sourceTag: 'type:dataset',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+            },
+            {
+              sourceTag: 'type:simulator',
+              onlyDependOnLibsWithTags: ['type:dataset', 'type:domain', 'type:contracts'],
             },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:web', notDependOnLibsWithTags: ['scope:server', 'scope:sim'] },
