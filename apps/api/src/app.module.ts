@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AnomaliesModule } from './anomalies/anomalies.module';
 import { AstreImportsModule } from './astre-imports/astre-imports.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -48,6 +49,7 @@ export class AppModule {
         ChorusSyncModule,
         AstreImportsModule,
         ReconciliationModule,
+        AnomaliesModule,
       ],
     };
   }

@@ -54,7 +54,14 @@ async function bootstrap(): Promise<void> {
       dataDir: path.dirname(config.database.embedded.dataDir),
       log: (line) => logLine('info', line),
     });
-    config = { ...config, chorus: { ...config.chorus, connection: simulator.connection } };
+    config = {
+      ...config,
+      chorus: {
+        ...config.chorus,
+        connection: simulator.connection,
+        simulator: { ...config.chorus.simulator, astreDir: simulator.astreDir },
+      },
+    };
   }
 
   const app = await createHttpApp(config, database.url);

@@ -17,6 +17,10 @@ export const chorusClientProvider: Provider = {
     }
     const logger = new Logger('ChorusClient');
     return new ChorusClient(connection, {
+      retry: {
+        maxAttempts: config.chorus.retryAttempts,
+        baseDelayMs: config.chorus.retryBaseDelayMs,
+      },
       onEvent: (event) => {
         if (event.outcome !== 'success') {
           logger.warn({ msg: 'Chorus Pro call not successful', ...event });

@@ -292,7 +292,7 @@ export class ChorusSyncService implements OnApplicationShutdown {
     const backfill = new Date(now);
     backfill.setMonth(backfill.getMonth() - this.config.chorus.backfillMonths);
     const [row] = await this.dataSource.query<{ watermark: Date }[]>(
-      `INSERT INTO budget_sync_state (budget_id, watermark) VALUES ($1, $2)
+      `INSERT INTO budget_sync_state (budget_id, watermark, backfill_from) VALUES ($1, $2, $2)
        ON CONFLICT (budget_id) DO UPDATE SET watermark = budget_sync_state.watermark
        RETURNING watermark`,
       [budgetId, backfill],

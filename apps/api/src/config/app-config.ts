@@ -34,8 +34,15 @@ export interface ChorusSettings {
   /** consulter/historique calls per budget and run, for invoices first seen past mise à disposition. */
   readonly historyCallsPerBudget: number;
   readonly historyConcurrency: number;
-  /** Simulator mode only: the generated dataset. */
-  readonly simulator: { readonly seed: number; readonly invoices: number };
+  /** Retries of a failed Chorus Pro call (network, 429, 502–504) and the first back-off delay. */
+  readonly retryAttempts: number;
+  readonly retryBaseDelayMs: number;
+  /** Simulator mode only: the generated dataset, and where its ASTRE exports were written. */
+  readonly simulator: {
+    readonly seed: number;
+    readonly invoices: number;
+    readonly astreDir: string | null;
+  };
 }
 
 export interface AuthConfig {
@@ -113,9 +120,12 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
       backfillMonths: reader.integer('CHORUS_BACKFILL_MONTHS', 12, 1, 120),
       historyCallsPerBudget: reader.integer('CHORUS_HISTORY_CALLS_PER_BUDGET', 5000, 0, 1_000_000),
       historyConcurrency: reader.integer('CHORUS_HISTORY_CONCURRENCY', 4, 1, 32),
+      retryAttempts: reader.integer('CHORUS_RETRY_ATTEMPTS', 5, 1, 20),
+      retryBaseDelayMs: reader.integer('CHORUS_RETRY_BASE_DELAY_MS', 500, 1, 60_000),
       simulator: {
         seed: reader.integer('SIM_SEED', 31, 0, 2 ** 31 - 1),
         invoices: reader.integer('SIM_INVOICES', 3000, 0, 5_000_000),
+        astreDir: null,
       },
     },
   };

@@ -34,6 +34,9 @@ describe('reconciliation and anomalies', () => {
       [budget62?.id],
     );
     await db.query(
+      `INSERT INTO budget_sync_state (budget_id, watermark, backfill_from) SELECT id, '2024-01-01', '2024-01-01' FROM budget`,
+    );
+    await db.query(
       `INSERT INTO astre_engagement (row_key, budget_code, engagement_number, engagement_norm)
        VALUES ('62|engagement|CP2025/X123456/1', '62', 'CP2025/X123456/1', 'CP2025/X123456/1'),
               ('01|engagement|AP2025/9999', '01', 'AP2025/9999', 'AP2025/9999')`,

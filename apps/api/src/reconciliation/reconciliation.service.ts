@@ -337,13 +337,17 @@ export class ReconciliationService {
         FROM recon_invoice r JOIN invoice_payment_delay p ON p.id_facture = r.id_facture
        WHERE p.anomaly IS NOT NULL`);
 
-    // ASTRE rows naming a Chorus invoice the sync never saw (always evaluated in full: cheap).
+    // ASTRE rows naming a Chorus invoice the sync never saw (always evaluated in full: cheap). Rows
+    // integrated before the budget's first sync window are out of the sync's reach, not missing.
     await insert(`
       SELECT 'ABSENTE_CHORUS', 'A:' || a.row_key, NULL, a.row_key, b.id,
              jsonb_build_object('chorusInvoiceId', a.chorus_invoice_id, 'invoiceNumber', a.invoice_number,
                                 'supplierSiret', a.supplier_siret, 'amountTtc', a.amount_ttc)
-        FROM astre_invoice a JOIN budget b ON b.code = a.budget_code
+        FROM astre_invoice a
+        JOIN budget b ON b.code = a.budget_code
+        JOIN budget_sync_state s ON s.budget_id = b.id
        WHERE a.chorus_invoice_id IS NOT NULL
+         AND a.integration_date >= (s.backfill_from AT TIME ZONE 'Europe/Paris')::date
          AND NOT EXISTS (SELECT 1 FROM chorus_invoice c WHERE c.id_facture = a.chorus_invoice_id)`);
     return count(manager, 'SELECT count(*) FROM detected');
   }

@@ -123,10 +123,11 @@ describe('expectedAnomalies (ground truth of the default dataset)', () => {
 });
 
 describe('evaluateAnomalies (the rules of the README table)', () => {
-  it('counts MISE_A_DISPOSITION time strictly: more than 3 × 24 h', () => {
-    const exactly = invoice(1, [['MISE_A_DISPOSITION', 3]]);
-    const more = invoice(2, [['MISE_A_DISPOSITION', 3 + 1 / 1440]]);
-    const result = evaluate([exactly, more]);
+  it('counts MISE_A_DISPOSITION time in whole Paris calendar days, strictly more than 3', () => {
+    // T is 16 June, 12:00 in Paris: 3 days back is 13 June whatever the hour, 4 days is 12 June.
+    const threeDays = invoice(1, [['MISE_A_DISPOSITION', 3 + 11 / 24]]);
+    const fourDays = invoice(2, [['MISE_A_DISPOSITION', 3 + 13 / 24]]);
+    const result = evaluate([threeDays, fourDays]);
     expect(codesOf(result, 1)).toEqual([]);
     expect(codesOf(result, 2)).toEqual(['MAD_NON_INTEGREE']);
   });

@@ -4,7 +4,7 @@ import { statusFromCode, type ChorusStatus } from './chorus-statuses';
 import { type Dataset } from './dataset';
 import { isWellFormedEngagement } from './engagements';
 import { ID_FACTURE_BASE } from './invoices';
-import { DAY_MS, parisDayNumber } from './paris-time';
+import { parisDayNumber } from './paris-time';
 
 /** The anomaly catalogue of domain.md §7. */
 export const ANOMALY_CODES = [
@@ -225,9 +225,11 @@ export function evaluateAnomalies(
     const codes = new Set<AnomalyCode>();
     const row = matched.get(invoice.idFacture);
     const budget = budgetBySiret.get(invoice.codeDestinataire);
-    const elapsed = atMs - now.atMs;
+    // "For more than N days": whole Europe/Paris calendar days since the current status, as the
+    // engine and the domain library count them.
+    const daysInStatus = today - parisDayNumber(now.atMs);
 
-    if (now.statut === 'MISE_A_DISPOSITION' && elapsed > t.madDays * DAY_MS) {
+    if (now.statut === 'MISE_A_DISPOSITION' && daysInStatus > t.madDays) {
       if (!row) {
         codes.add('MAD_NON_INTEGREE');
       } else if (row.etat === 'Intégrée') {
@@ -280,7 +282,7 @@ export function evaluateAnomalies(
     }
     if (
       (now.statut === 'A_RECYCLER' || now.statut === 'SUSPENDUE') &&
-      elapsed > t.recycleDays * DAY_MS
+      daysInStatus > t.recycleDays
     ) {
       codes.add('A_RECYCLER_SANS_REPONSE');
     }

@@ -156,10 +156,10 @@ describe('anomaly catalogue', () => {
 });
 
 describe('thresholds', () => {
-  it('has the defaults of domain.md, and 10 days / 0 day for the two it leaves open', () => {
+  it('has the defaults of domain.md, and 3 days / 0 day for the two it leaves open', () => {
     expect(DEFAULT_ANOMALY_THRESHOLDS).toEqual({
       madNonIntegreeDays: 3,
-      madEnTraitementDays: 10,
+      madEnTraitementDays: 3,
       aRecyclerSansReponseDays: 15,
       montantDivergentToleranceCents: 1,
       dgpMenaceHorizonDays: 0,
@@ -180,7 +180,7 @@ describe('thresholds', () => {
       ),
     ).toEqual({
       madNonIntegreeDays: 2,
-      madEnTraitementDays: 10,
+      madEnTraitementDays: 3,
       aRecyclerSansReponseDays: 20,
       montantDivergentToleranceCents: 1,
       dgpMenaceHorizonDays: 0,

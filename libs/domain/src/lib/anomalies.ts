@@ -92,15 +92,14 @@ export type AnomalyThresholdKey = keyof AnomalyThresholds;
 
 /**
  * Defaults. domain.md fixes three (3 days, 15 days, 0,01 €). The other two:
- * - madEnTraitementDays = 10: half of the ordonnateur's 20-day share. A service that has not
- *   certified the service fait after 10 days still has 10 days before DGP_MENACE: long enough to
- *   react, early enough to matter; shorter would flag normal processing.
+ * - madEnTraitementDays = 3: domain.md's table states both MAD rules with the same "N days" and
+ *   gives N = 3; an admin who finds it too eager for slow services raises it per budget.
  * - dgpMenaceHorizonDays = 0: exactly domain.md's condition ("the ordonnateur's share is used
  *   up", i.e. no day left in it). An admin can raise it to be warned earlier.
  */
 export const DEFAULT_ANOMALY_THRESHOLDS: AnomalyThresholds = {
   madNonIntegreeDays: 3,
-  madEnTraitementDays: 10,
+  madEnTraitementDays: 3,
   aRecyclerSansReponseDays: 15,
   montantDivergentToleranceCents: 1,
   dgpMenaceHorizonDays: 0,

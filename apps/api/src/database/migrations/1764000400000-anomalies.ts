@@ -9,6 +9,12 @@ export class Anomalies1764000400000 implements MigrationInterface {
   name = 'Anomalies1764000400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Where each budget's first sync window started: ASTRE rows older than that are out of reach.
+    await queryRunner.query('ALTER TABLE budget_sync_state ADD COLUMN backfill_from timestamptz');
+    await queryRunner.query(
+      'UPDATE budget_sync_state SET backfill_from = watermark WHERE backfill_from IS NULL',
+    );
+
     // Which ASTRE row each Chorus invoice matched (domain.md §6), rebuilt by the reconciliation.
     await queryRunner.query(`
       CREATE TABLE invoice_match (
@@ -172,5 +178,6 @@ export class Anomalies1764000400000 implements MigrationInterface {
     ]) {
       await queryRunner.query(`DROP TABLE ${table}`);
     }
+    await queryRunner.query('ALTER TABLE budget_sync_state DROP COLUMN backfill_from');
   }
 }
