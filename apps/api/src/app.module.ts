@@ -12,6 +12,7 @@ import { ChorusSyncModule } from './chorus-sync/chorus-sync.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { InvoicesModule } from './invoices/invoices.module';
 
 @Module({})
 export class AppModule {
@@ -50,6 +51,7 @@ export class AppModule {
         AstreImportsModule,
         ReconciliationModule,
         AnomaliesModule,
+        InvoicesModule,
       ],
     };
   }

@@ -16,6 +16,11 @@ export interface AppConfig {
   readonly simulatorMode: boolean;
   readonly chorus: ChorusSettings;
   readonly astre: { readonly maxUploadBytes: number };
+  /**
+   * "Envoyer à recycler": off (refused), dry-run (audited, nothing sent), on (traiter/recue).
+   * Default: on with the simulator, dry-run with real Chorus Pro credentials.
+   */
+  readonly recycleSendMode: 'off' | 'dry-run' | 'on';
   /** Daily full reconciliation (time-based rules); null: none. */
   readonly reconciliationCron: string | null;
 }
@@ -109,6 +114,11 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
     },
     simulatorMode: reader.string('CHORUS_CLIENT_ID', '') === '',
     reconciliationCron: reader.cron('RECONCILIATION_CRON', '30 5 * * *'),
+    recycleSendMode: reader.oneOf(
+      'RECYCLE_SEND_MODE',
+      ['off', 'dry-run', 'on'],
+      reader.string('CHORUS_CLIENT_ID', '') === '' ? 'on' : 'dry-run',
+    ),
     astre: {
       maxUploadBytes: reader.integer('ASTRE_MAX_UPLOAD_MB', 512, 1, 10_240) * 1024 * 1024,
     },
