@@ -13,6 +13,8 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
+import { SettingsModule } from './settings/settings.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -52,6 +54,8 @@ export class AppModule {
         ReconciliationModule,
         AnomaliesModule,
         InvoicesModule,
+        SettingsModule,
+        UsersModule,
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './lib/health';
 export * from './lib/sync';
 export * from './lib/astre-import';
 export * from './lib/anomalies';
+export * from './lib/admin';

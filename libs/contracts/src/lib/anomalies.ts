@@ -251,10 +251,43 @@ export interface RecycleResultDto {
   readonly message: string;
 }
 
-/** Per-budget aggregates for the managers' charts. */
+/**
+ * Families of the current Chorus Pro status, for the stacked "received per month" chart (stable
+ * keys; the dashboard gives them their French labels and colours):
+ * - `EN_ACHEMINEMENT` — en acheminement (DEPOSEE, EN_COURS_ACHEMINEMENT);
+ * - `MISE_A_DISPOSITION` — à traiter (MISE_A_DISPOSITION);
+ * - `EN_TRAITEMENT` — en traitement dans le service (SERVICE_FAIT, COMPLETEE);
+ * - `MANDATEE_OU_PAYEE` — sortie des mains de l'ordonnateur (MANDATEE,
+ *   MISE_A_DISPOSITION_COMPTABLE, COMPTABILISEE, MISE_EN_PAIEMENT);
+ * - `RETOUR_FOURNISSEUR` — attend le fournisseur (A_RECYCLER, SUSPENDUE);
+ * - `REJETEE` — rejetée, le fournisseur émet une nouvelle facture (REJETEE);
+ * - `AUTRE` — any status outside the recipient's list.
+ */
+export const BUDGET_STATUS_FAMILIES = [
+  'EN_ACHEMINEMENT',
+  'MISE_A_DISPOSITION',
+  'EN_TRAITEMENT',
+  'MANDATEE_OU_PAYEE',
+  'RETOUR_FOURNISSEUR',
+  'REJETEE',
+  'AUTRE',
+] as const;
+export type BudgetStatusFamily = (typeof BUDGET_STATUS_FAMILIES)[number];
+
+/** The ageing buckets, in days since the first mise à disposition (Paris calendar days). */
+export const BUDGET_AGEING_BUCKETS = ['0–5', '6–10', '11–20', '21–30', '> 30'] as const;
+export type BudgetAgeingBucket = (typeof BUDGET_AGEING_BUCKETS)[number];
+
+/**
+ * Per-budget aggregates for the managers' charts (`GET /stats/budgets?from=YYYY-MM&to=YYYY-MM&budget=62`).
+ * Only `received` and `monthly` depend on the period; the other figures are the situation now,
+ * so that they match the anomaly list a chart links to.
+ */
 export interface BudgetStatsDto {
+  /** `YYYY-MM`, inclusive. */
   readonly from: string;
   readonly to: string;
+  /** The sums of `perBudget`. */
   readonly tiles: {
     readonly received: number;
     readonly stuck: number;
@@ -262,12 +295,28 @@ export interface BudgetStatsDto {
     readonly atRiskNext5Days: number;
     readonly eurosAtRisk: string;
   };
-  /** Invoices received (deposit date) per month and current status family. */
+  /**
+   * Invoices received per month (deposit date; when Chorus Pro gave none, the date of the first
+   * status, in Paris) by current status family (`BUDGET_STATUS_FAMILIES`). Sparse: a month or a
+   * family without invoices is absent. Sorted by month, then family order.
+   */
   readonly monthly: readonly {
+    /** `YYYY-MM`. */
     readonly month: string;
     readonly statusFamily: string;
     readonly count: number;
   }[];
+  /**
+   * Every active budget the caller may see (only the one asked for with `budget`), zeros included,
+   * plus an inactive budget that still has figures; by budget code.
+   * - `received`: invoices received in the period;
+   * - `stuck`: invoices with an open or in-progress anomaly MAD_NON_INTEGREE,
+   *   MAD_STATUT_NON_REMONTE or MAD_EN_TRAITEMENT — the anomaly list filtered on those codes;
+   * - `late`: open invoices past their payment delay (DGP), as of the last reconciliation;
+   * - `atRiskNext5Days`: open invoices whose delay runs, not late, due within 0 to 5 days;
+   * - `eurosAtRisk`: moratorium interest + 40 € indemnities, owed or about to be (decimal string,
+   *   2 decimals, e.g. "1234.56").
+   */
   readonly perBudget: readonly {
     readonly budgetCode: string;
     readonly budgetLabel: string;
@@ -277,7 +326,11 @@ export interface BudgetStatsDto {
     readonly atRiskNext5Days: number;
     readonly eurosAtRisk: string;
   }[];
-  /** Open invoices by days since mise à disposition: 0–5, 6–10, 11–20, 21–30, > 30. */
+  /**
+   * Open invoices (MISE_A_DISPOSITION, SERVICE_FAIT, A_RECYCLER, SUSPENDUE, COMPLETEE) by Paris
+   * calendar days since their first mise à disposition: always the five `BUDGET_AGEING_BUCKETS`
+   * (`0–5`, `6–10`, `11–20`, `21–30`, `> 30`), in that order, zeros included.
+   */
   readonly ageing: readonly { readonly bucket: string; readonly count: number }[];
 }
 
