@@ -91,7 +91,7 @@ const NAV: readonly NavEntry[] = [
     .topbar {
       display: flex;
       align-items: center;
-      gap: 2rem;
+      gap: 1.25rem;
       padding: 0 1.5rem;
       background: var(--brand);
       color: #fff;
@@ -127,7 +127,7 @@ const NAV: readonly NavEntry[] = [
     }
     nav ul {
       display: flex;
-      gap: 0.25rem;
+      gap: 0;
       list-style: none;
       margin: 0;
       padding: 0;
@@ -135,7 +135,8 @@ const NAV: readonly NavEntry[] = [
     }
     nav a {
       display: block;
-      padding: 1.05rem 0.85rem;
+      padding: 1.05rem 0.6rem;
+      white-space: nowrap;
       color: #fff;
       text-decoration: none;
       border-bottom: 3px solid transparent;
@@ -152,6 +153,11 @@ const NAV: readonly NavEntry[] = [
       align-items: center;
       gap: 0.6rem;
       font-size: 0.85rem;
+    }
+    @media (max-width: 1350px) {
+      .user-name {
+        display: none;
+      }
     }
     .user-role {
       background: rgba(255, 255, 255, 0.15);

@@ -154,7 +154,7 @@ type Stage =
           </button>
           @if (p.counts.invalid > 0 && p.counts.valid > 0) {
             <button type="button" class="btn" (click)="ask('valid-only')" [disabled]="busy()">
-              Importer les {{ p.counts.valid | frInteger }} lignes valides seulement
+              Importer seulement les lignes valides ({{ p.counts.valid | frInteger }})
             </button>
           }
           <button
@@ -186,9 +186,7 @@ type Stage =
     >
       @if (preview(); as p) {
         <p>
-          {{
-            (pendingMode() === 'valid-only' ? p.counts.valid : p.counts.valid) | frInteger
-          }}
+          {{ (pendingMode() === 'valid-only' ? p.counts.valid : p.counts.valid) | frInteger }}
           ligne(s) de « {{ p.fileName }} » seront enregistrées :
           {{ p.counts.new | frInteger }} nouvelle(s),
           {{ p.counts.updated | frInteger }} modifiée(s).

@@ -1,0 +1,5 @@
+import { stopSharedProduct } from './global-setup';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopSharedProduct();
+}
