@@ -1,5 +1,6 @@
 import type { Routes } from '@angular/router';
 import { permissionGuard, signedInGuard } from './core/auth.guard';
+import { landingRedirect } from './core/landing';
 
 const comingSoon = (path: string, label: string, purpose: string) => ({
   path,
@@ -21,23 +22,35 @@ export const routes: Routes = [
     path: '',
     canActivateChild: [signedInGuard],
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'budgets' },
+      { path: '', pathMatch: 'full', redirectTo: landingRedirect },
       {
         path: 'budgets',
         title: 'Budgets — Suivi Chorus Pro',
         loadComponent: () =>
           import('./pages/budgets/budgets-page.component').then((m) => m.BudgetsPageComponent),
       },
-      comingSoon(
-        'anomalies',
-        'Anomalies',
-        'Les anomalies à traiter, filtrables par budget, code, âge et responsable.',
-      ),
-      comingSoon(
-        'factures',
-        'Factures',
-        'Chaque facture reçue : données Chorus Pro, ligne ASTRE, historique des statuts et délai de paiement.',
-      ),
+      {
+        path: 'anomalies',
+        title: 'Anomalies — Suivi Chorus Pro',
+        loadComponent: () =>
+          import('./pages/anomalies/anomalies-page.component').then(
+            (m) => m.AnomaliesPageComponent,
+          ),
+      },
+      {
+        path: 'factures',
+        title: 'Factures — Suivi Chorus Pro',
+        loadComponent: () =>
+          import('./pages/invoices/invoice-search-page.component').then(
+            (m) => m.InvoiceSearchPageComponent,
+          ),
+      },
+      {
+        path: 'factures/:idFacture',
+        title: 'Facture — Suivi Chorus Pro',
+        loadComponent: () =>
+          import('./pages/invoice/invoice-page.component').then((m) => m.InvoicePageComponent),
+      },
       {
         path: 'imports',
         title: 'Imports ASTRE — Suivi Chorus Pro',

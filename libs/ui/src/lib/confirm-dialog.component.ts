@@ -31,7 +31,7 @@ import {
           class="btn btn-primary"
           [class.btn-danger]="danger()"
           (click)="confirmed.emit()"
-          [disabled]="busy()"
+          [disabled]="busy() || confirmDisabled()"
         >
           {{ busy() ? 'Patientez…' : confirmLabel() }}
         </button>
@@ -74,6 +74,8 @@ export class ConfirmDialogComponent {
   readonly cancelLabel = input('Annuler');
   readonly danger = input(false);
   readonly busy = input(false);
+  /** E.g. until a required comment is typed in the dialog's body. */
+  readonly confirmDisabled = input(false);
   readonly confirmed = output<void>();
   readonly cancelled = output<void>();
   protected readonly titleId = `cd31-confirm-${ConfirmDialogComponent.nextId++}`;
@@ -90,7 +92,11 @@ export class ConfirmDialogComponent {
           element.setAttribute('open', '');
         }
       } else if (!this.open() && element.open) {
-        element.close();
+        if (typeof element.close === 'function') {
+          element.close();
+        } else {
+          element.removeAttribute('open');
+        }
       }
     });
   }

@@ -3,17 +3,23 @@ import { FrDatePipe } from '@cd31/ui';
 import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
 import { apiErrorMessage } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
+import { BudgetStatsComponent } from './budget-stats.component';
 import { FormatSiretPipe } from './format-siret.pipe';
 
 @Component({
   selector: 'cd31-budgets-page',
-  imports: [FrDatePipe, FormatSiretPipe],
+  imports: [FrDatePipe, FormatSiretPipe, BudgetStatsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>Budgets</h1>
     <p class="lead">
-      Les budgets du CD31 et le SIRET Chorus Pro auquel les fournisseurs adressent leurs factures.
+      Volumes, blocages et délais de paiement par budget, puis les budgets du CD31 et le SIRET
+      Chorus Pro auquel les fournisseurs adressent leurs factures.
     </p>
+
+    <cd31-budget-stats [budgets]="budgets() ?? []" />
+
+    <h2 class="reference-title">Référentiel des budgets</h2>
 
     @if (error(); as message) {
       <div class="alert alert-error" role="alert">
@@ -62,6 +68,15 @@ import { FormatSiretPipe } from './format-siret.pipe';
     }
   `,
   styles: `
+    .reference-title {
+      font-size: 1.15rem;
+      margin: 0 0 0.75rem;
+    }
+    @media print {
+      .reference-title {
+        break-before: page;
+      }
+    }
     .code {
       font-weight: 600;
       font-variant-numeric: tabular-nums;
