@@ -11,8 +11,10 @@ import { BudgetsModule } from './budgets/budgets.module';
 import { ChorusSyncModule } from './chorus-sync/chorus-sync.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { dataSourceOptions } from './database/data-source';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
+import { StatsModule } from './stats/stats.module';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 
@@ -32,12 +34,22 @@ export class AppModule {
                 'req.headers.authorization',
                 'req.headers.cookie',
                 'req.headers["cpro-account"]',
+                'req.headers["x-xsrf-token"]',
+                'req.query.code',
+                'req.query.state',
                 'res.headers["set-cookie"]',
               ],
               censor: '[redacted]',
             },
             autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
             customProps: () => ({ service: 'api' }),
+            serializers: {
+              // The OIDC callback carries a one-time code and state in its query string.
+              req: (req: { url?: string }) => ({
+                ...req,
+                url: req.url?.replace(/([?&](code|state)=)[^&]*/g, '$1[redacted]'),
+              }),
+            },
           },
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
@@ -52,10 +64,13 @@ export class AppModule {
         ChorusSyncModule,
         AstreImportsModule,
         ReconciliationModule,
+        // Before AnomaliesModule: `anomalies/export.csv` must not be taken for `anomalies/:id`.
+        ExportsModule,
         AnomaliesModule,
         InvoicesModule,
         SettingsModule,
         UsersModule,
+        StatsModule,
       ],
     };
   }

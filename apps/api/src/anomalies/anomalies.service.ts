@@ -268,10 +268,10 @@ export class AnomaliesService {
     }
     const resolvingNow = state === 'RESOLUE' && anomaly.state !== 'RESOLUE';
     await manager.query(
-      `UPDATE anomaly SET state = $2, assignee_id = $3, updated_at = now(),
-              resolved_at = CASE WHEN $4 THEN now() WHEN $2 = 'RESOLUE' THEN resolved_at ELSE NULL END,
-              resolution_reason = CASE WHEN $4 THEN $5 WHEN $2 = 'RESOLUE' THEN resolution_reason ELSE NULL END,
-              resolved_automatically = CASE WHEN $4 THEN false ELSE resolved_automatically END
+      `UPDATE anomaly SET state = $2::text, assignee_id = $3::uuid, updated_at = now(),
+              resolved_at = CASE WHEN $4::boolean THEN now() WHEN $2::text = 'RESOLUE' THEN resolved_at ELSE NULL END,
+              resolution_reason = CASE WHEN $4::boolean THEN $5::text WHEN $2::text = 'RESOLUE' THEN resolution_reason ELSE NULL END,
+              resolved_automatically = CASE WHEN $4::boolean THEN false ELSE resolved_automatically END
         WHERE id = $1`,
       [
         anomaly.id,

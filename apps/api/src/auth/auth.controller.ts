@@ -31,7 +31,7 @@ export class AuthController {
       demoAccounts: this.config.simulatorMode
         ? DEMO_ACCOUNTS.map(({ email, password, role }) => ({ email, password, role }))
         : [],
-      oidcEnabled: false,
+      oidcEnabled: this.config.oidc !== null,
     };
   }
 

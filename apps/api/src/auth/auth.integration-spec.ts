@@ -85,7 +85,13 @@ describe('access control on every route', () => {
   it('declares a permission on every route but health and sign-in', () => {
     const publicRoutes = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
     expect(publicRoutes.sort()).toEqual(
-      ['GET /api/v1/auth/settings', 'GET /api/v1/health', 'POST /api/v1/auth/sign-in'].sort(),
+      [
+        'GET /api/v1/auth/settings',
+        'GET /api/v1/health',
+        'POST /api/v1/auth/sign-in',
+        'GET /api/v1/auth/oidc/login',
+        'GET /api/v1/auth/oidc/callback',
+      ].sort(),
     );
     const undeclared = routes.filter((r) => !r.isPublic && !r.permission);
     expect(undeclared).toEqual([]);

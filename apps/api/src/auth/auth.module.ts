@@ -8,11 +8,19 @@ import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { DEMO_ACCOUNTS } from './demo-accounts';
+import { OidcController } from './oidc.controller';
+import { OidcProviderClient } from './oidc-provider-client';
+import { OidcSignInService } from './oidc-sign-in.service';
 
 @Module({
   imports: [UsersModule],
-  controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
+  controllers: [AuthController, OidcController],
+  providers: [
+    AuthService,
+    OidcProviderClient,
+    OidcSignInService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule implements OnApplicationBootstrap {

@@ -6,7 +6,7 @@ export const SESSION_COOKIE = 'cd31_session';
 export const CSRF_COOKIE = 'XSRF-TOKEN';
 export const CSRF_HEADER = 'x-xsrf-token';
 
-function isSecure(config: AuthConfig, request: Request): boolean {
+export function isSecure(config: AuthConfig, request: Request): boolean {
   switch (config.cookieSecure) {
     case 'always':
       return true;

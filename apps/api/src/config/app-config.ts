@@ -1,4 +1,5 @@
 import { ChorusConfigError, chorusConfigFromEnv, type ChorusConfig } from '@cd31/chorus-client';
+import { ROLES, type Role } from '@cd31/domain';
 import { CronTime } from 'cron';
 import * as path from 'node:path';
 
@@ -12,6 +13,8 @@ export interface AppConfig {
   /** Folder of the built dashboard served at `/`; null when it is not built (API only). */
   readonly dashboardDir: string;
   readonly auth: AuthConfig;
+  /** Sign-in with CD31's OpenID Connect provider; null when `OIDC_ISSUER` is unset (off). */
+  readonly oidc: OidcConfig | null;
   /** No Chorus Pro credentials: the bundled simulator stands in and the UI says so. */
   readonly simulatorMode: boolean;
   readonly chorus: ChorusSettings;
@@ -60,6 +63,22 @@ export interface AuthConfig {
   /** Failed sign-ins per account (and 4× per address) within the window before a lock. */
   readonly maxFailedSignIns: number;
   readonly signInLockMinutes: number;
+}
+
+export interface OidcConfig {
+  /** The provider's issuer identifier; its discovery document is under `/.well-known/`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Never logged nor echoed; also keys the encryption of the short-lived sign-in cookie. */
+  readonly clientSecret: string;
+  /** This API's callback as registered at the provider (`…/api/v1/auth/oidc/callback`). */
+  readonly redirectUrl: string;
+  /** Always holds `openid`. */
+  readonly scopes: readonly string[];
+  /** A claim holding the role, or a list containing it; null: roles are managed here only. */
+  readonly roleClaim: string | null;
+  /** Role of an unknown user when the claim gives none; null: such a user is refused. */
+  readonly defaultRole: Role | null;
 }
 
 export interface DatabaseConfig {
@@ -112,6 +131,7 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
       maxFailedSignIns: reader.integer('SIGN_IN_MAX_FAILURES', 5, 1, 100),
       signInLockMinutes: reader.integer('SIGN_IN_LOCK_MINUTES', 15, 1, 24 * 60),
     },
+    oidc: reader.oidc(),
     simulatorMode: reader.string('CHORUS_CLIENT_ID', '') === '',
     reconciliationCron: reader.cron('RECONCILIATION_CRON', '30 5 * * *'),
     recycleSendMode: reader.oneOf(
@@ -145,6 +165,15 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
   }
   return config;
 }
+
+const OIDC_VARIABLES = [
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_REDIRECT_URL',
+  'OIDC_SCOPES',
+  'OIDC_ROLE_CLAIM',
+  'OIDC_DEFAULT_ROLE',
+] as const;
 
 class EnvReader {
   constructor(
@@ -229,6 +258,82 @@ class EnvReader {
       this.problems.push(error instanceof ChorusConfigError ? error.message : String(error));
       return null;
     }
+  }
+
+  /** OpenID Connect settings, all or nothing: off unless OIDC_ISSUER is set. */
+  oidc(): OidcConfig | null {
+    const issuer = this.raw('OIDC_ISSUER');
+    if (issuer === undefined) {
+      const stray = OIDC_VARIABLES.filter((name) => this.raw(name) !== undefined);
+      if (stray.length > 0) {
+        this.problems.push(
+          `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but OIDC_ISSUER is not (OpenID Connect stays off without it)`,
+        );
+      }
+      return null;
+    }
+    const clientId = this.raw('OIDC_CLIENT_ID');
+    if (clientId === undefined) {
+      this.problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
+    } else if (!/^[\x21-\x7e]{1,255}$/.test(clientId)) {
+      this.problems.push('OIDC_CLIENT_ID must be 1 to 255 printable characters without spaces');
+    }
+    // Never echo the secret, not even in part.
+    const clientSecret = this.raw('OIDC_CLIENT_SECRET') ?? '';
+    if (clientSecret === '') {
+      this.problems.push('OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set');
+    } else if (!/^[\x20-\x7e]{1,1024}$/.test(clientSecret)) {
+      this.problems.push('OIDC_CLIENT_SECRET must be 1 to 1024 printable ASCII characters');
+    }
+    const scopes = this.string('OIDC_SCOPES', 'openid email profile').split(/\s+/);
+    if (!scopes.every((scope) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+      this.problems.push('OIDC_SCOPES must be scope names separated by spaces');
+    } else if (!scopes.includes('openid')) {
+      this.problems.push(`OIDC_SCOPES must include openid (got "${scopes.join(' ')}")`);
+    }
+    const roleClaim = this.raw('OIDC_ROLE_CLAIM') ?? null;
+    if (roleClaim !== null && !/^[\x21-\x7e]{1,200}$/.test(roleClaim)) {
+      this.problems.push('OIDC_ROLE_CLAIM must be a claim name (1 to 200 characters, no spaces)');
+    }
+    const defaultRole = this.raw('OIDC_DEFAULT_ROLE');
+    return {
+      issuer: this.webUrl('OIDC_ISSUER', issuer, { query: false }),
+      clientId: clientId ?? '',
+      clientSecret,
+      redirectUrl: this.webUrl(
+        'OIDC_REDIRECT_URL',
+        this.string('OIDC_REDIRECT_URL', 'http://localhost:3000/api/v1/auth/oidc/callback'),
+        { query: true },
+      ),
+      scopes: [...new Set(scopes)],
+      roleClaim,
+      defaultRole:
+        defaultRole === undefined ? null : this.oneOf('OIDC_DEFAULT_ROLE', ROLES, 'gestionnaire'),
+    };
+  }
+
+  /** An https URL (plain http only on the loopback interface), without a fragment. */
+  private webUrl(name: string, value: string, options: { query: boolean }): string {
+    // A URL with an `@` may hold credentials: it is then not echoed.
+    const got = value.includes('@') ? '' : ` (got "${value}")`;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      this.problems.push(`${name} must be an absolute https:// URL${got}`);
+      return value;
+    }
+    const loopback = /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname);
+    if (url.username !== '' || url.password !== '') {
+      this.problems.push(`${name} must not hold credentials`);
+    } else if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      this.problems.push(`${name} must be an https:// URL (http:// only for localhost)${got}`);
+    } else if (url.hash !== '' || (!options.query && url.search !== '')) {
+      this.problems.push(
+        `${name} must not have a ${options.query ? '' : 'query or '}fragment${got}`,
+      );
+    }
+    return value;
   }
 
   postgresUrl(name: string): string | null {

@@ -1,6 +1,7 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Router } from '@angular/router';
+import { oidcErrorMessage } from '@cd31/contracts';
 import { ROLE_LABELS } from '@cd31/domain';
 import { apiErrorMessage } from '../../core/api-error';
 import { SessionService } from '../../core/session.service';
@@ -17,6 +18,15 @@ import { SessionService } from '../../core/session.service';
       </p>
       @if (expiree()) {
         <p class="alert alert-info" role="status">Votre session a expiré : reconnectez-vous.</p>
+      }
+      @if (oidcError(); as message) {
+        <p class="alert alert-error oidc-error" role="alert">{{ message }}</p>
+      }
+      @if (session.settings()?.oidcEnabled) {
+        <div class="card oidc">
+          <a class="btn btn-primary" [href]="oidcLoginUrl()">Se connecter avec le compte CD31</a>
+          <p class="or">ou avec une adresse e-mail et un mot de passe :</p>
+        </div>
       }
       <form (ngSubmit)="submit()" class="card">
         <label for="email">Adresse e-mail</label>
@@ -94,6 +104,15 @@ import { SessionService } from '../../core/session.service';
     .btn-primary {
       margin-top: 0.75rem;
     }
+    .oidc .btn-primary {
+      margin-top: 0;
+      text-align: center;
+      text-decoration: none;
+    }
+    .oidc .or {
+      margin: 0.25rem 0 0;
+      color: var(--muted);
+    }
     .demo h2 {
       font-size: 1rem;
       margin: 0;
@@ -125,11 +144,21 @@ export class SignInPageComponent {
   private readonly router = inject(Router);
   readonly retour = input<string>();
   readonly expiree = input<string>();
+  /** A code set by the API after a refused CD31 sign-in; only known codes show a message. */
+  readonly erreur = input<string>();
   protected readonly roleLabels = ROLE_LABELS;
   protected email = '';
   protected password = '';
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+  private readonly submitted = signal(false);
+  protected readonly oidcError = computed(() =>
+    this.submitted() ? null : oidcErrorMessage(this.erreur()),
+  );
+  /** A plain navigation: the API redirects to CD31's identity provider, then back here. */
+  protected readonly oidcLoginUrl = computed(
+    () => `/api/v1/auth/oidc/login?retour=${encodeURIComponent(this.returnPath())}`,
+  );
 
   protected useDemo(email: string, password: string): void {
     this.email = email;
@@ -140,16 +169,22 @@ export class SignInPageComponent {
   protected async submit(): Promise<void> {
     this.busy.set(true);
     this.error.set(null);
+    this.submitted.set(true);
     try {
       await this.session.signIn({ email: this.email, password: this.password });
-      const target = this.retour();
-      await this.router.navigateByUrl(
-        target && target.startsWith('/') && !target.startsWith('//') ? target : '/',
-      );
+      await this.router.navigateByUrl(this.returnPath());
     } catch (error) {
       this.error.set(apiErrorMessage(error));
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** Only a path of this site (the API checks it again). */
+  private returnPath(): string {
+    const target = this.retour();
+    return target && target.startsWith('/') && !target.startsWith('//') && !target.includes('\\')
+      ? target
+      : '/';
   }
 }

@@ -1,0 +1,142 @@
+import type {
+  AnomalyBulkUpdateResultDto,
+  AnomalyCountsDto,
+  AnomalyDetailDto,
+  AnomalyPageDto,
+  ApiErrorBody,
+} from '@cd31/contracts';
+import { DataSource } from 'typeorm';
+import { startTestApp, type SignedInClient, type TestApp } from '../../test/test-app';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
+
+const NOW = new Date('2025-03-12T11:00:00Z');
+
+describe('anomaly list and triage', () => {
+  let testApp: TestApp;
+  let agent: SignedInClient;
+  let ids: number[];
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    agent = await testApp.signIn('agent');
+    const db = testApp.app.get(DataSource);
+    await db.query(
+      `INSERT INTO budget_sync_state (budget_id, watermark, backfill_from) SELECT id, '2024-01-01', '2024-01-01' FROM budget`,
+    );
+    // Five invoices stuck at mise à disposition for 10 days, never downloaded, on budgets 62 and 01.
+    for (let i = 1; i <= 5; i++) {
+      await db.query(
+        `INSERT INTO chorus_invoice (id_facture, budget_id, numero_facture, code_fournisseur, designation_fournisseur,
+            code_service_executant, montant_ttc, statut, numero_bon_commande, date_heure_etat_courant, first_mad_at)
+         SELECT $1, b.id, $2, '73282932000074', $3, NULL, $4, 'MISE_A_DISPOSITION', 'CP2025/X1/1', $5, $5
+           FROM budget b WHERE b.code = $6`,
+        [
+          i,
+          `F-${i}`,
+          i === 3 ? 'Élagage Carrère' : 'Laboratoire Sud',
+          `${i}00.00`,
+          new Date('2025-03-02T10:00:00Z'),
+          i <= 3 ? '62' : '01',
+        ],
+      );
+    }
+    await testApp.app.get(ReconciliationService).run({ kind: 'all' }, 'test', NOW);
+    const page = (
+      await agent
+        .get('/api/v1/anomalies?code=MAD_NON_INTEGREE&sort=invoiceNumber&dir=asc')
+        .expect(200)
+    ).body as AnomalyPageDto;
+    ids = page.rows.map((r) => r.id);
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('filters, sorts and pages on the server', async () => {
+    expect(ids).toHaveLength(5);
+    const page = (
+      await agent
+        .get('/api/v1/anomalies?code=MAD_NON_INTEGREE&budget=62&sort=amountTtc&dir=desc&limit=2')
+        .expect(200)
+    ).body as AnomalyPageDto;
+    expect(page.total).toBe(3);
+    expect(page.rows.map((r) => r.invoiceNumber)).toEqual(['F-3', 'F-2']);
+    const search = (await agent.get('/api/v1/anomalies?q=carr%C3%A8re').expect(200))
+      .body as AnomalyPageDto;
+    expect(new Set(search.rows.map((r) => r.invoiceNumber))).toEqual(new Set(['F-3']));
+    const counts = (await agent.get('/api/v1/anomalies/counts?budget=01').expect(200))
+      .body as AnomalyCountsDto;
+    expect(counts.byBudget).toEqual([{ budgetCode: '01', count: counts.total }]);
+    await agent.get('/api/v1/anomalies?sort=nope').expect(400);
+  });
+
+  it('assigns an open anomaly to the caller, which puts it in progress, and records a note and the history', async () => {
+    const id = ids[0]!;
+    const detail = (
+      await agent
+        .patch(`/api/v1/anomalies/${id}`)
+        .send({ assigneeId: 'me', comment: 'Je relance ASTRE.' })
+        .expect(200)
+    ).body as AnomalyDetailDto;
+    expect(detail).toMatchObject({
+      state: 'EN_COURS',
+      assignee: { displayName: 'Agnès Martin (agent SIF)' },
+    });
+    expect(detail.notes.map((n) => n.text)).toEqual(['Je relance ASTRE.']);
+    expect(detail.history.map((h) => h.kind)).toEqual(['detected', 'state', 'assigned', 'note']);
+    const mine = (await agent.get('/api/v1/anomalies?assignee=me').expect(200))
+      .body as AnomalyPageDto;
+    expect(mine.rows.map((r) => r.id)).toEqual([id]);
+  });
+
+  it('refuses a transition the lifecycle does not allow, and ignoring without a reason', async () => {
+    const refused = await agent
+      .patch(`/api/v1/anomalies/${ids[1]}`)
+      .send({ state: 'IGNOREE' })
+      .expect(400);
+    expect((refused.body as ApiErrorBody).message).toBe(
+      'Indiquez pourquoi cette anomalie est ignorée.',
+    );
+    await agent
+      .patch(`/api/v1/anomalies/${ids[1]}`)
+      .send({ state: 'IGNOREE', comment: 'Facture test.' })
+      .expect(200);
+    const back = await agent
+      .patch(`/api/v1/anomalies/${ids[1]}`)
+      .send({ state: 'EN_COURS' })
+      .expect(400);
+    expect((back.body as ApiErrorBody).message).toMatch(/ne peut pas passer/);
+  });
+
+  it('changes several anomalies at once and says which ones it refused', async () => {
+    const result = (
+      await agent
+        .post('/api/v1/anomalies/bulk')
+        .send({ ids: [ids[1], ids[2], ids[3]], state: 'RESOLUE' })
+        .expect(200)
+    ).body as AnomalyBulkUpdateResultDto;
+    expect(result.updated).toBe(2);
+    expect(result.refused.map((r) => r.id)).toEqual([ids[1]]);
+  });
+
+  it('adds notes, and keeps a gestionnaire to reading', async () => {
+    await agent
+      .post(`/api/v1/anomalies/${ids[4]}/notes`)
+      .send({ text: '  Appel au service le 12/03.  ' })
+      .expect(201);
+    const manager = await testApp.signIn('gestionnaire');
+    const detail = (await manager.get(`/api/v1/anomalies/${ids[4]}`).expect(200))
+      .body as AnomalyDetailDto;
+    expect(detail.notes.map((n) => n.text)).toEqual(['Appel au service le 12/03.']);
+    await manager.patch(`/api/v1/anomalies/${ids[4]}`).send({ assigneeId: 'me' }).expect(403);
+  });
+
+  it('keeps people’s triage through a recompute', async () => {
+    await testApp.app.get(ReconciliationService).run({ kind: 'all' }, 'test', NOW);
+    const detail = (await agent.get(`/api/v1/anomalies/${ids[0]}`).expect(200))
+      .body as AnomalyDetailDto;
+    expect(detail).toMatchObject({ state: 'EN_COURS', notesCount: 1 });
+    expect(detail.assignee?.displayName).toBe('Agnès Martin (agent SIF)');
+  });
+});
