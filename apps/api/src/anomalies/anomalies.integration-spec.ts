@@ -72,7 +72,7 @@ describe('anomaly list and triage', () => {
   });
 
   it('assigns an open anomaly to the caller, which puts it in progress, and records a note and the history', async () => {
-    const id = ids[0]!;
+    const id = ids[0];
     const detail = (
       await agent
         .patch(`/api/v1/anomalies/${id}`)
