@@ -140,3 +140,49 @@ describe('anomaly list and triage', () => {
     expect(detail.assignee?.displayName).toBe('Agnès Martin (agent SIF)');
   });
 });
+
+describe('audit of triage', () => {
+  it('writes an audit row for every triage action', async () => {
+    const testApp = await startTestApp();
+    try {
+      const db = testApp.app.get(DataSource);
+      await db.query(
+        `INSERT INTO budget_sync_state (budget_id, watermark, backfill_from) SELECT id, '2024-01-01', '2024-01-01' FROM budget`,
+      );
+      await db.query(
+        `INSERT INTO chorus_invoice (id_facture, budget_id, numero_facture, code_fournisseur, montant_ttc, statut,
+            numero_bon_commande, code_service_executant, date_heure_etat_courant, first_mad_at)
+         SELECT 77, id, 'F-77', '73282932000074', 10, 'MISE_A_DISPOSITION', NULL, 'X', '2025-03-01', '2025-03-01'
+           FROM budget WHERE code = '62'`,
+      );
+      await testApp.app.get(ReconciliationService).run({ kind: 'all' }, 'test', NOW);
+      const agent = await testApp.signIn('agent');
+      const [anomaly] = await db.query<{ id: string }[]>(
+        `SELECT id FROM anomaly WHERE id_facture = 77 LIMIT 1`,
+      );
+      await agent.patch(`/api/v1/anomalies/${anomaly?.id}`).send({ assigneeId: 'me' }).expect(200);
+      await agent.post(`/api/v1/anomalies/${anomaly?.id}/notes`).send({ text: 'Vu.' }).expect(201);
+      await agent
+        .post('/api/v1/anomalies/bulk')
+        .send({ ids: [Number(anomaly?.id)], state: 'RESOLUE' })
+        .expect(200);
+      const actions = await db.query<
+        { action: string; actor_email: string; before: unknown; after: unknown }[]
+      >(
+        `SELECT action, actor_email, before, after FROM audit_event WHERE target_type = 'anomaly' ORDER BY id`,
+      );
+      expect(actions.map((a) => a.action)).toEqual([
+        'anomaly.update',
+        'anomaly.note',
+        'anomaly.update',
+      ]);
+      expect(actions.every((a) => a.actor_email === 'agent@demo.cd31.fr')).toBe(true);
+      expect(actions[2]).toMatchObject({
+        before: { state: 'EN_COURS' },
+        after: { state: 'RESOLUE' },
+      });
+    } finally {
+      await testApp.close();
+    }
+  });
+});

@@ -165,6 +165,20 @@ describe('ASTRE imports', () => {
     }
   });
 
+  it('records every import action in the audit trail', async () => {
+    const rows = await testApp.app
+      .get(DataSource)
+      .query<
+        { action: string }[]
+      >(`SELECT DISTINCT action FROM audit_event WHERE target_type = 'astre_import'`);
+    expect(rows.map((r) => r.action).sort()).toEqual([
+      'astre_import.cancel',
+      'astre_import.confirm',
+      'astre_import.preview',
+      'astre_import.refused',
+    ]);
+  });
+
   it('does not let a gestionnaire import', async () => {
     const manager = await testApp.signIn('gestionnaire');
     await manager
