@@ -1,4 +1,10 @@
-import { normaliseBudgetCode, validateSiret } from '@cd31/domain';
+import {
+  ASTRE_STATE_LABELS,
+  ASTRE_STATES,
+  normaliseBudgetCode,
+  validateSiret,
+  type AstreState,
+} from '@cd31/domain';
 
 /**
  * One cell as read from the file: always a string from CSV; typed from XLSX (numbers, dates at
@@ -22,26 +28,13 @@ function fail<T>(reason: string): ParsedValue<T> {
   return { ok: false, reason };
 }
 
-/** The ASTRE processing states of an invoice (astre-export.md), as codes. */
-export const ASTRE_ETATS = [
-  'INTEGREE',
-  'SERVICE_FAIT',
-  'MANDATEE',
-  'PAYEE',
-  'SUSPENDUE',
-  'REJETEE',
-  'A_RECYCLER',
-] as const;
-export type AstreEtat = (typeof ASTRE_ETATS)[number];
+/** The ASTRE processing states of an invoice (astre-export.md), as codes: the domain's list. */
+export const ASTRE_ETATS = ASTRE_STATES;
+export type AstreEtat = AstreState;
 
-/** The words ASTRE prints, for messages. */
+/** The words ASTRE prints, for messages (ASTRE writes « A recycler » without the accent). */
 export const ASTRE_ETAT_LABELS: Readonly<Record<AstreEtat, string>> = {
-  INTEGREE: 'Intégrée',
-  SERVICE_FAIT: 'Service fait',
-  MANDATEE: 'Mandatée',
-  PAYEE: 'Payée',
-  SUSPENDUE: 'Suspendue',
-  REJETEE: 'Rejetée',
+  ...ASTRE_STATE_LABELS,
   A_RECYCLER: 'A recycler',
 };
 

@@ -1,4 +1,4 @@
-import { normaliseBudgetCode, normaliseSiret } from '@cd31/domain';
+import { ANOMALY_CODES, normaliseBudgetCode, normaliseSiret, type AnomalyCode } from '@cd31/domain';
 import { astreProgressRank, type AstreFactureRow } from './astre-model';
 import { statusFromCode, type ChorusStatus } from './chorus-statuses';
 import { type Dataset } from './dataset';
@@ -6,27 +6,8 @@ import { isWellFormedEngagement } from './engagements';
 import { ID_FACTURE_BASE } from './invoices';
 import { parisDayNumber } from './paris-time';
 
-/** The anomaly catalogue of domain.md §7. */
-export const ANOMALY_CODES = [
-  'MAD_NON_INTEGREE',
-  'MAD_STATUT_NON_REMONTE',
-  'MAD_EN_TRAITEMENT',
-  'ABSENTE_CHORUS',
-  'BUDGET_INCOHERENT',
-  'ENGAGEMENT_ABSENT',
-  'ENGAGEMENT_MAL_FORME',
-  'ENGAGEMENT_INCONNU',
-  'CODE_SERVICE_ABSENT',
-  'CODE_SERVICE_INCONNU',
-  'DOUBLON',
-  'AVOIR_DEPOSE',
-  'MONTANT_DIVERGENT',
-  'A_RECYCLER_SANS_REPONSE',
-  'DGP_DEPASSE',
-  'DGP_MENACE',
-] as const;
-
-export type AnomalyCode = (typeof ANOMALY_CODES)[number];
+/** The anomaly codes of domain.md §7: the domain library's catalogue. */
+export { ANOMALY_CODES, type AnomalyCode };
 
 export interface AnomalyThresholds {
   /** MAD_NON_INTEGREE / MAD_EN_TRAITEMENT: more than this many days at MISE_A_DISPOSITION. */
