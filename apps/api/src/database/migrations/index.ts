@@ -3,6 +3,7 @@ import { UsersSessionsAudit1764000100000 } from './1764000100000-users-sessions-
 import { ChorusSync1764000200000 } from './1764000200000-chorus-sync';
 import { AstreImports1764000300000 } from './1764000300000-astre-imports';
 import { Anomalies1764000400000 } from './1764000400000-anomalies';
+import { StatsIndexes1764000500000 } from './1764000500000-stats-indexes';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ChorusSync1764000200000,
   AstreImports1764000300000,
   Anomalies1764000400000,
+  StatsIndexes1764000500000,
 ];
