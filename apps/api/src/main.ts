@@ -20,13 +20,21 @@ async function bootstrap(): Promise<void> {
   let config = loadConfig(process.env);
   let database: SelectedDatabase | null = null;
   let simulator: SimulatorProcess | null = null;
-  let stopping = false;
+  let signals = 0;
+  let app: { close(): Promise<void> } | null = null;
 
-  const shutdown = async (signal: string, app?: { close(): Promise<void> }): Promise<void> => {
-    if (stopping) {
+  // `npm start` and `timeout` forward the signal the terminal already sent to the whole group: a
+  // second one must not kill the process half-way (PostgreSQL would be left running). A third
+  // one is someone insisting: stop at once (the next start recovers the orphan server).
+  const shutdown = async (signal: string): Promise<void> => {
+    signals += 1;
+    if (signals === 3) {
+      logLine('error', `${signal} received again: exiting without a clean stop`);
+      process.exit(1);
+    }
+    if (signals > 1) {
       return;
     }
-    stopping = true;
     logLine('info', `${signal} received: shutting down`);
     try {
       await app?.close();
@@ -36,9 +44,8 @@ async function bootstrap(): Promise<void> {
       process.exit(0);
     }
   };
-  const onSignal = (signal: NodeJS.Signals) => void shutdown(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
 
   database = await selectDatabase(config.database, (line) => logLine('info', line));
   const applied = await migrate(database.url);
@@ -64,14 +71,9 @@ async function bootstrap(): Promise<void> {
     };
   }
 
-  const app = await createHttpApp(config, database.url);
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
-  const onAppSignal = (signal: NodeJS.Signals) => void shutdown(signal, app);
-  process.once('SIGINT', onAppSignal);
-  process.once('SIGTERM', onAppSignal);
-
-  await app.listen(config.port, config.host);
+  const httpApp = await createHttpApp(config, database.url);
+  app = httpApp;
+  await httpApp.listen(config.port, config.host);
   const shownHost =
     config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   logLine(

@@ -2,14 +2,6 @@ import type { Routes } from '@angular/router';
 import { permissionGuard, signedInGuard } from './core/auth.guard';
 import { landingRedirect } from './core/landing';
 
-const comingSoon = (path: string, label: string, purpose: string) => ({
-  path,
-  title: `${label} — Suivi Chorus Pro`,
-  data: { label, purpose },
-  loadComponent: () =>
-    import('./pages/coming-soon/coming-soon-page.component').then((m) => m.ComingSoonPageComponent),
-});
-
 /** Every page is lazy-loaded: the initial bundle holds the shell and the session only. */
 export const routes: Routes = [
   {
@@ -64,12 +56,11 @@ export const routes: Routes = [
           import('./pages/sync/sync-page.component').then((m) => m.SyncPageComponent),
       },
       {
-        ...comingSoon(
-          'administration',
-          'Administration',
-          'Budgets, seuils, modèles de commentaires, profils d’import et taux d’intérêt.',
-        ),
+        path: 'administration',
+        title: 'Administration — Suivi Chorus Pro',
         canActivate: [permissionGuard('settings:write')],
+        loadComponent: () =>
+          import('./pages/admin/admin-page.component').then((m) => m.AdminPageComponent),
       },
     ],
   },

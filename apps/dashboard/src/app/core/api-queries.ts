@@ -1,4 +1,4 @@
-import type { AnomalyListQuery } from '@cd31/contracts';
+import type { AnomalyListQuery, AstreImportProfileDto } from '@cd31/contracts';
 
 /**
  * Query types of the read endpoints the contracts do not spell out, and the one place that turns
@@ -22,6 +22,22 @@ export interface BudgetStatsQuery {
   readonly to: string;
   readonly budget?: string;
 }
+
+/** GET /audit: action prefix, part of the user's e-mail, Paris calendar days `YYYY-MM-DD`. */
+export interface AuditQuery {
+  readonly action?: string;
+  readonly actor?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+/** PUT /astre-import-profiles/:kind. */
+export type AstreImportProfileUpdate = Pick<
+  AstreImportProfileDto,
+  'separator' | 'encoding' | 'headerAliases'
+>;
 
 /** The exports take the list's filters and sort, never a page window. */
 export type AnomalyExportQuery = Omit<AnomalyListQuery, 'offset' | 'limit'>;

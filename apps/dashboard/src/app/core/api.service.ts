@@ -12,18 +12,31 @@ import type {
   AstreImportKind,
   AstreImportLineErrorDto,
   AstreImportMode,
+  AstreImportProfileDto,
+  AuditPageDto,
   BudgetDto,
   BudgetStatsDto,
   ChorusAccountHealthDto,
+  CreateBudgetRequest,
+  CreateUserRequest,
+  InterestRatesDto,
   InvoiceDetailDto,
   InvoiceSearchPageDto,
+  RecyclePreviewDto,
+  RecyclePreviewRequest,
   RecycleRequest,
   RecycleResultDto,
+  RecycleTemplatesDto,
   SyncRequestResultDto,
   SyncRunDto,
+  ThresholdSettingsDto,
   UpdateBudgetRequest,
+  UpdateThresholdsRequest,
+  UpdateUserRequest,
+  UserDto,
   UserRefDto,
 } from '@cd31/contracts';
+import type { InterestRateRow, RecycleCommentTemplates } from '@cd31/domain';
 import { HttpClient, HttpEventType, type HttpEvent } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { filter, firstValueFrom, map, type Observable } from 'rxjs';
@@ -32,6 +45,8 @@ import {
   toQueryString,
   type AnomalyExportFormat,
   type AnomalyExportQuery,
+  type AstreImportProfileUpdate,
+  type AuditQuery,
   type BudgetStatsQuery,
   type InvoiceSearchQuery,
 } from './api-queries';
@@ -49,6 +64,10 @@ export class ApiService {
 
   updateBudget(code: string, request: UpdateBudgetRequest): Promise<BudgetDto> {
     return firstValueFrom(this.http.patch<BudgetDto>(`${BASE}/budgets/${code}`, request));
+  }
+
+  createBudget(request: CreateBudgetRequest): Promise<BudgetDto> {
+    return firstValueFrom(this.http.post<BudgetDto>(`${BASE}/budgets`, request));
   }
 
   fetchSyncRuns(limit = 20): Promise<SyncRunDto[]> {
@@ -194,5 +213,81 @@ export class ApiService {
     return firstValueFrom(
       this.http.get<BudgetStatsDto>(`${BASE}/stats/budgets`, { params: toQueryParams(query) }),
     );
+  }
+
+  fetchThresholds(): Promise<ThresholdSettingsDto> {
+    return firstValueFrom(this.http.get<ThresholdSettingsDto>(`${BASE}/settings/thresholds`));
+  }
+
+  /** Saving re-evaluates every anomaly before answering. */
+  updateThresholds(request: UpdateThresholdsRequest): Promise<ThresholdSettingsDto> {
+    return firstValueFrom(
+      this.http.put<ThresholdSettingsDto>(`${BASE}/settings/thresholds`, request),
+    );
+  }
+
+  fetchInterestRates(): Promise<InterestRatesDto> {
+    return firstValueFrom(this.http.get<InterestRatesDto>(`${BASE}/settings/interest-rates`));
+  }
+
+  /** Replaces the whole table. */
+  replaceInterestRates(rows: readonly InterestRateRow[]): Promise<InterestRatesDto> {
+    return firstValueFrom(
+      this.http.put<InterestRatesDto>(`${BASE}/settings/interest-rates`, { rows }),
+    );
+  }
+
+  fetchRecycleTemplates(): Promise<RecycleTemplatesDto> {
+    return firstValueFrom(this.http.get<RecycleTemplatesDto>(`${BASE}/settings/recycle-templates`));
+  }
+
+  updateRecycleTemplates(templates: RecycleCommentTemplates): Promise<RecycleTemplatesDto> {
+    return firstValueFrom(
+      this.http.put<RecycleTemplatesDto>(`${BASE}/settings/recycle-templates`, { templates }),
+    );
+  }
+
+  previewRecycleComment(request: RecyclePreviewRequest): Promise<RecyclePreviewDto> {
+    return firstValueFrom(
+      this.http.post<RecyclePreviewDto>(`${BASE}/settings/recycle-templates/preview`, request),
+    );
+  }
+
+  fetchAstreImportProfiles(): Promise<AstreImportProfileDto[]> {
+    return firstValueFrom(this.http.get<AstreImportProfileDto[]>(`${BASE}/astre-import-profiles`));
+  }
+
+  /** Answers with both profiles as saved. */
+  updateAstreImportProfile(
+    kind: AstreImportKind,
+    profile: AstreImportProfileUpdate,
+  ): Promise<AstreImportProfileDto[]> {
+    return firstValueFrom(
+      this.http.put<AstreImportProfileDto[]>(`${BASE}/astre-import-profiles/${kind}`, profile),
+    );
+  }
+
+  fetchUsers(): Promise<UserDto[]> {
+    return firstValueFrom(this.http.get<UserDto[]>(`${BASE}/users`));
+  }
+
+  createUser(request: CreateUserRequest): Promise<UserDto> {
+    return firstValueFrom(this.http.post<UserDto>(`${BASE}/users`, request));
+  }
+
+  updateUser(id: string, request: UpdateUserRequest): Promise<UserDto> {
+    return firstValueFrom(this.http.patch<UserDto>(`${BASE}/users/${id}`, request));
+  }
+
+  fetchAuditEvents(query: AuditQuery): Promise<AuditPageDto> {
+    return firstValueFrom(
+      this.http.get<AuditPageDto>(`${BASE}/audit`, { params: toQueryParams(query) }),
+    );
+  }
+
+  /** The audit trail's CSV with the same filters (no page window), followed as a plain link. */
+  auditExportUrl(query: Omit<AuditQuery, 'offset' | 'limit'>): string {
+    const search = toQueryString(query);
+    return `${BASE}/audit/export.csv${search ? `?${search}` : ''}`;
   }
 }
