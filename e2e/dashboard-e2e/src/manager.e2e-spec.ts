@@ -37,6 +37,8 @@ describe('journey 3: a manager reads the budgets and drills into the stuck invoi
     await from.fill(changed);
     await from.dispatchEvent('change');
     await page.waitForURL(new RegExp(`from=${changed}`));
+    // chart.js animates the bars for a second: let them settle before the picture.
+    await page.waitForTimeout(1200);
     await screenshot(page, 'journey3-budgets');
 
     // The bar of budget 62 in « Factures bloquées par budget » (its accessible twin in the data list).

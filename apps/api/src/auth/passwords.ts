@@ -3,7 +3,7 @@ import * as argon2 from 'argon2';
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from '@cd31/domain';
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, OPTIONS);

@@ -15,8 +15,6 @@ import {
   IsNumber,
   IsObject,
   Matches,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { CurrentUser, RequirePermission } from '../auth/auth.decorators';
@@ -35,9 +33,8 @@ class InterestRateRowBody implements InterestRateRow {
   @Matches(/^\d{4}-(01|07)-01$/, { message: 'Semestre invalide : AAAA-01-01 ou AAAA-07-01.' })
   halfYearStart!: InterestRateRow['halfYearStart'];
 
+  // Bounds are the domain's (interestRateErrors), checked by the service with a French message.
   @IsNumber({}, { message: 'Le taux BCE doit être un nombre.' })
-  @Min(-5, { message: 'Taux BCE hors limites.' })
-  @Max(50, { message: 'Taux BCE hors limites.' })
   ecbRate!: number;
 }
 

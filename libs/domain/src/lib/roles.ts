@@ -53,3 +53,6 @@ export function isRole(value: unknown): value is Role {
 export function roleAllows(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
+
+/** Local accounts: passwords shorter than this are refused (OIDC accounts have none). */
+export const MIN_PASSWORD_LENGTH = 12;

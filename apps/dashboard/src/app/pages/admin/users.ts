@@ -1,8 +1,8 @@
 import type { BudgetDto, CreateUserRequest, UpdateUserRequest, UserDto } from '@cd31/contracts';
-import { isRole, ROLE_LABELS, type Role } from '@cd31/domain';
+import { isRole, MIN_PASSWORD_LENGTH, ROLE_LABELS, type Role } from '@cd31/domain';
 
-/** The API's own rule (apps/api auth/passwords.ts). */
-export const MIN_PASSWORD_LENGTH = 12;
+/** The API's own rule, from the domain library. */
+export { MIN_PASSWORD_LENGTH };
 export const DISPLAY_NAME_MAX_LENGTH = 120;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
