@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -15,13 +17,13 @@ import type { AppConfig } from './config/app-config';
 export const API_PREFIX = 'api/v1';
 
 /**
- * Scripts only from our origin, nothing inline. Styles allow 'unsafe-inline' because Angular
- * and ag-grid inject component styles at run time.
+ * Scripts only from our origin, nothing inline. The <style> elements Angular and ag-grid inject at
+ * run time carry the page's nonce (index.html hands it to Angular through `ngCspNonce`).
  */
 const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
+  styleSrc: ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${cspNonce(res)}'`],
   imgSrc: ["'self'", 'data:'],
   fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
@@ -43,6 +45,10 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.locals['cspNonce'] = randomBytes(16).toString('base64');
+    next();
+  });
   app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
@@ -70,13 +76,19 @@ function serveDashboard(app: NestExpressApplication, dashboardDir: string): void
   if (!existsSync(indexHtml)) {
     return;
   }
+  const page = readFileSync(indexHtml, 'utf8');
   app.useStaticAssets(dashboardDir, { index: false, maxAge: '1h', immutable: false });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || req.path.startsWith('/api/') || path.extname(req.path) !== '') {
       next();
       return;
     }
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(indexHtml);
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(page.replaceAll('CSP_NONCE_PLACEHOLDER', cspNonce(res)));
   });
+}
+
+function cspNonce(res: ServerResponse | Response): string {
+  const locals = (res as Response).locals as Record<string, unknown> | undefined;
+  return typeof locals?.['cspNonce'] === 'string' ? locals['cspNonce'] : '';
 }

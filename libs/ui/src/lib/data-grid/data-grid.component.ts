@@ -2,7 +2,9 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  CSP_NONCE,
   effect,
+  inject,
   input,
   output,
   signal,
@@ -200,8 +202,11 @@ export class DataGridComponent<T> {
 
   constructor() {
     registerGridModules();
+    const styleNonce = inject(CSP_NONCE, { optional: true }) ?? undefined;
     this.gridOptions = {
       theme: CD31_GRID_THEME,
+      // ag-grid injects its theme as <style> elements: they carry the page's CSP nonce.
+      ...(styleNonce ? { styleNonce } : {}),
       rowModelType: 'infinite',
       localeText: { ...this.localeText() },
       cacheBlockSize: this.pageSize(),
