@@ -31,6 +31,8 @@ const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],
+  // An intranet deployment may serve plain http: TLS is the reverse proxy's business.
+  upgradeInsecureRequests: null,
 };
 
 /** Builds the configured HTTP application (used by main.ts and by the integration specs). */
@@ -49,7 +51,16 @@ export async function createHttpApp(
     res.locals['cspNonce'] = randomBytes(16).toString('base64');
     next();
   });
-  app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
+  const strict = helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  // Swagger UI's page carries inline <style> blocks it does not let us nonce.
+  const docs = helmet({
+    contentSecurityPolicy: {
+      directives: { ...CONTENT_SECURITY_POLICY, styleSrc: ["'self'", "'unsafe-inline'"] },
+    },
+  });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next),
+  );
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix(API_PREFIX);

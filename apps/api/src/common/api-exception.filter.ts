@@ -43,7 +43,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ApiErrorBody {
     if (!(exception instanceof HttpException)) {
-      return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, DEFAULT_MESSAGES[500] ?? 'Erreur');
+      // Errors of Express middlewares (http-errors: body too large, unreadable body) carry their status.
+      const status = clientErrorStatus(exception);
+      return status
+        ? errorBody(status, DEFAULT_MESSAGES[status] ?? DEFAULT_MESSAGES[400] ?? 'Erreur.')
+        : errorBody(HttpStatus.INTERNAL_SERVER_ERROR, DEFAULT_MESSAGES[500] ?? 'Erreur');
     }
     const status = exception.getStatus();
     const payload = exception.getResponse();
@@ -82,4 +86,18 @@ function stringOr(message: unknown, status: number): string {
 function errorBody(statusCode: number, message: string, details?: ApiFieldError[]): ApiErrorBody {
   const error = HttpStatus[statusCode] ?? 'Error';
   return details ? { statusCode, error, message, details } : { statusCode, error, message };
+}
+
+function clientErrorStatus(exception: unknown): number | null {
+  if (typeof exception !== 'object' || exception === null) {
+    return null;
+  }
+  const { status, statusCode, expose } = exception as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+  };
+  const code =
+    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : null;
+  return code !== null && code >= 400 && code < 500 && expose === true ? code : null;
 }
