@@ -46,11 +46,11 @@ export function parseParts(args: readonly string[], env: NodeJS.ProcessEnv): Par
     .filter((word) => word !== '' && word !== 'all' && !word.startsWith('-'));
   const unknown = words.filter((word) => !(PART_NAMES as readonly string[]).includes(word));
   if (unknown.length > 0) {
-    throw new Error(`Unknown part(s): ${unknown.join(', ')} — choose from ${PART_NAMES.join(', ')}`);
+    throw new Error(
+      `Unknown part(s): ${unknown.join(', ')} — choose from ${PART_NAMES.join(', ')}`,
+    );
   }
-  return words.length === 0
-    ? [...PART_NAMES]
-    : PART_NAMES.filter((part) => words.includes(part));
+  return words.length === 0 ? [...PART_NAMES] : PART_NAMES.filter((part) => words.includes(part));
 }
 
 export function loadBenchConfig(args: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {

@@ -74,7 +74,9 @@ async function main(): Promise<void> {
           status: 'failed',
           figures: [],
           notes: [`failed: ${errorMessage(error)}`],
-          details: { error: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+          details: {
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          },
           durationMs: Math.round(performance.now() - started),
         };
       }
@@ -106,9 +108,7 @@ async function main(): Promise<void> {
     await pg.stop();
   }
 
-  console.log(
-    `\n== summary (${round((performance.now() - benchStarted) / 60_000, 1)} min in all)`,
-  );
+  console.log(`\n== summary (${round((performance.now() - benchStarted) / 60_000, 1)} min in all)`);
   console.log(renderTable(results, true));
   const missed = results.flatMap((r) => r.figures).filter((f) => verdict(f) === 'MISS').length;
   const failed = results.filter((r) => r.status === 'failed').length;

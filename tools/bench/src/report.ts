@@ -68,7 +68,13 @@ export function renderTable(results: readonly PartResult[], withPart: boolean): 
     }
     for (const figure of result.figures) {
       const v = verdict(figure);
-      rows.push([result.part, figure.name, valueText(figure), targetText(figure), v === 'n/a' ? '' : v]);
+      rows.push([
+        result.part,
+        figure.name,
+        valueText(figure),
+        targetText(figure),
+        v === 'n/a' ? '' : v,
+      ]);
     }
   }
   const header = ['part', 'figure', 'value', 'target', 'verdict'];

@@ -20,7 +20,8 @@ export interface ApiStartOptions {
 }
 
 /** Variables of the caller's shell that must not leak into the API under test. */
-const STRIPPED = /^(DATABASE_|CHORUS_|SIM_|PORT$|HOST$|LOG_LEVEL$|RECONCILIATION_|DATA_DIR$|EMBEDDED_)/;
+const STRIPPED =
+  /^(DATABASE_|CHORUS_|SIM_|PORT$|HOST$|LOG_LEVEL$|RECONCILIATION_|DATA_DIR$|EMBEDDED_)/;
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -66,7 +67,9 @@ export class ApiProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code, signal) => {
       if (!this.stopping) {
-        log(`the API (pid ${String(child.pid)}) exited on its own: ${signal ?? `exit ${String(code)}`}\n${this.tail()}`);
+        log(
+          `the API (pid ${String(child.pid)}) exited on its own: ${signal ?? `exit ${String(code)}`}\n${this.tail()}`,
+        );
       }
     });
     const keep = (chunk: Buffer): void => {

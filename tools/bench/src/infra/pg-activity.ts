@@ -30,7 +30,10 @@ export class StatementSampler {
   ) {}
 
   async start(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: 'cd31-bench-sampler' });
+    const client = new Client({
+      connectionString: this.url,
+      application_name: 'cd31-bench-sampler',
+    });
     await client.connect();
     this.running = true;
     this.started = performance.now();

@@ -59,7 +59,13 @@ export class RunningApi {
     simulator: ChorusSimulator,
     env: Readonly<Record<string, string>>,
   ): Promise<RunningApi> {
-    return new RunningApi(ctx, databaseUrl, simulator, env, await signedIn(ctx, databaseUrl, simulator, env));
+    return new RunningApi(
+      ctx,
+      databaseUrl,
+      simulator,
+      env,
+      await signedIn(ctx, databaseUrl, simulator, env),
+    );
   }
 
   get api(): ApiProcess {

@@ -18,7 +18,9 @@ async function bareCopy(url: string, file: string): Promise<{ ms: number; rows: 
       file,
     );
     const ms = elapsedMs(started);
-    const count = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_bare_copy');
+    const count = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM bench_bare_copy',
+    );
     await client.query('DROP TABLE bench_bare_copy');
     return { ms, rows: count.rows[0]?.n ?? 0 };
   });

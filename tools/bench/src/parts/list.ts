@@ -132,10 +132,17 @@ export async function runListPart(ctx: BenchContext): Promise<PartOutput> {
       throw new HttpError(answer.status, answer.body.toString(), `GET ${path}`);
     }
     const page = JSON.parse(answer.body.toString()) as AnomalyPageDto;
-    return { query: path.slice('/api/v1/anomalies'.length), ms, rows: page.rows.length, total: page.total };
+    return {
+      query: path.slice('/api/v1/anomalies'.length),
+      ms,
+      rows: page.rows.length,
+      total: page.total,
+    };
   };
 
-  ctx.log(`list: ${ctx.config.listWarmup} warm-up queries, then ${ctx.config.listQueries} measured…`);
+  ctx.log(
+    `list: ${ctx.config.listWarmup} warm-up queries, then ${ctx.config.listQueries} measured…`,
+  );
   const warm = new Prng(ctx.config.seed ^ 0x5eed);
   for (let i = 0; i < ctx.config.listWarmup; i++) {
     await run(randomQuery(warm, values));

@@ -98,7 +98,9 @@ export async function mainState(ctx: BenchContext): Promise<MainState> {
   let started = performance.now();
   const dataset = datasetForRows(ctx.config.seed, ctx.config.astreRows, now);
   const datasetMs = elapsedMs(started);
-  ctx.log(`main dataset: ${dataset.invoiceCount} invoices generated in ${Math.round(datasetMs)} ms`);
+  ctx.log(
+    `main dataset: ${dataset.invoiceCount} invoices generated in ${Math.round(datasetMs)} ms`,
+  );
   // The API needs a Chorus Pro connection to run in real-credentials mode; the sync never runs
   // here, so a tiny simulator will do.
   const simulator = await startChorusSimulator({ datasetOptions: { invoiceCount: 10, now } });
@@ -335,7 +337,8 @@ export async function ensureChorusLoaded(ctx: BenchContext, state: MainState): P
         if (budgetId === undefined) {
           throw new Error(`no budget for SIRET ${inv.codeDestinataire}`);
         }
-        const atMad = current.statut === 'MISE_A_DISPOSITION' && current.at.toISOString() === firstMadAt;
+        const atMad =
+          current.statut === 'MISE_A_DISPOSITION' && current.at.toISOString() === firstMadAt;
         yield [
           inv.idFacture,
           budgetId,
@@ -381,7 +384,13 @@ export async function ensureChorusLoaded(ctx: BenchContext, state: MainState): P
         await client.query(
           `INSERT INTO chorus_service (budget_id, id_service, code_service, libelle, actif)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [budgetId, service.idService, service.codeService, service.libelleService, service.estActif],
+          [
+            budgetId,
+            service.idService,
+            service.codeService,
+            service.libelleService,
+            service.estActif,
+          ],
         );
       }
       await client.query(
@@ -407,7 +416,11 @@ export async function ensureChorusLoaded(ctx: BenchContext, state: MainState): P
     ),
   );
   state.chorusLoaded = true;
-  state.setup['chorusLoad'] = { ...loaded, ms: elapsedMs(started), vacuumMs: elapsedMs(vacuumStarted) };
+  state.setup['chorusLoad'] = {
+    ...loaded,
+    ms: elapsedMs(started),
+    vacuumMs: elapsedMs(vacuumStarted),
+  };
   ctx.log(
     `Chorus side loaded: ${loaded.invoiceRows} invoices, ${loaded.eventRows} status events in ${Math.round(elapsedMs(started) / 1000)} s`,
   );

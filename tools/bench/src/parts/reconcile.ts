@@ -3,7 +3,12 @@ import { queryRows, withClient } from '../infra/postgres';
 import type { Figure } from '../report';
 import { elapsedMs, round } from '../util';
 import { type BenchContext, type PartOutput, type ReconciliationRunRow } from './context';
-import { ensureChorusLoaded, ensureFacturesImported, mainState, type MainState } from './main-dataset';
+import {
+  ensureChorusLoaded,
+  ensureFacturesImported,
+  mainState,
+  type MainState,
+} from './main-dataset';
 
 /**
  * The floor the engine is compared with: the two joins of the matching rule (by Chorus id, and by
@@ -19,10 +24,18 @@ SELECT (SELECT count(*) FROM chorus_invoice c
 
 /** Which step of ReconciliationService a running statement belongs to (order matters). */
 export function reconciliationStep(query: string): string {
-  if (/^\s*WITH catalogue|INSERT INTO anomaly AS a|UPDATE anomaly a|FROM anomaly x|anomaly_event/.test(query)) {
+  if (
+    /^\s*WITH catalogue|INSERT INTO anomaly AS a|UPDATE anomaly a|FROM anomaly x|anomaly_event/.test(
+      query,
+    )
+  ) {
     return 'merge into anomaly (+ events)';
   }
-  if (/INSERT INTO detected|recon_invoice|recon_engagement|recon_threshold|TEMP TABLE detected|FROM detected/.test(query)) {
+  if (
+    /INSERT INTO detected|recon_invoice|recon_engagement|recon_threshold|TEMP TABLE detected|FROM detected/.test(
+      query,
+    )
+  ) {
     return 'detect (16 rules)';
   }
   if (/invoice_payment_delay|invoice_status_event|first_mad_at IS NOT NULL/.test(query)) {
@@ -31,7 +44,11 @@ export function reconciliationStep(query: string): string {
   if (/invoice_match/.test(query)) {
     return 'match';
   }
-  if (/pg_advisory_xact_lock|reconciliation_run|anomaly_threshold_setting|interest_rate|SELECT count\(\*\) FROM chorus_invoice$/.test(query.trim())) {
+  if (
+    /pg_advisory_xact_lock|reconciliation_run|anomaly_threshold_setting|interest_rate|SELECT count\(\*\) FROM chorus_invoice$/.test(
+      query.trim(),
+    )
+  ) {
     return 'other (lock, settings, counts, run record)';
   }
   return `other: ${query.replace(/\s+/g, ' ').trim().slice(0, 60)}`;

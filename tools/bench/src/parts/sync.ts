@@ -243,9 +243,17 @@ export async function runSyncPart(ctx: BenchContext): Promise<PartOutput> {
     return {
       status: 'done',
       figures: [
-        { name: 'bare fetch (ChorusClient, no storage)', value: perSecond(fetched.invoices, fetched.ms), unit: 'invoices/s' },
+        {
+          name: 'bare fetch (ChorusClient, no storage)',
+          value: perSecond(fetched.invoices, fetched.ms),
+          unit: 'invoices/s',
+        },
         { name: 'bare fetch time', value: round(fetched.ms / 1000, 2), unit: 's' },
-        { name: 'sync (POST /sync/runs, pages only)', value: perSecond(totals.seen, syncMs), unit: 'invoices/s' },
+        {
+          name: 'sync (POST /sync/runs, pages only)',
+          value: perSecond(totals.seen, syncMs),
+          unit: 'invoices/s',
+        },
         { name: 'sync time', value: round(syncMs / 1000, 2), unit: 's' },
         {
           name: 'ratio sync time / bare fetch time',
