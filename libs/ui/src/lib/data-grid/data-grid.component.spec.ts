@@ -57,9 +57,14 @@ async function render(): Promise<{ host: HostComponent; element: HTMLElement }> 
   const fixture = TestBed.createComponent(HostComponent);
   fixture.detectChanges();
   await fixture.whenStable();
-  await settle();
-  fixture.detectChanges();
-  return { host: fixture.componentInstance, element: fixture.nativeElement as HTMLElement };
+  const element = fixture.nativeElement as HTMLElement;
+  // The first block and the cells arrive asynchronously: wait for them (bounded) on slow machines.
+  const deadline = Date.now() + 5000;
+  do {
+    await settle();
+    fixture.detectChanges();
+  } while (element.querySelectorAll('.ag-cell').length === 0 && Date.now() < deadline);
+  return { host: fixture.componentInstance, element };
 }
 
 describe('DataGridComponent', () => {

@@ -116,17 +116,24 @@ async function render(url: string, setup: Setup = {}) {
     await harness.fixture.whenStable();
   };
   await settle();
+  /** Lets the grid render until `ready` holds (its cell renderers are asynchronous). */
+  const until = async (ready: () => boolean, timeoutMs = 5000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready() && Date.now() < deadline) {
+      await settle(50);
+    }
+  };
   const router = TestBed.inject(Router);
   const button = (text: string): HTMLButtonElement | undefined =>
     Array.from(element.querySelectorAll('button')).find(
       (b) => plain(b.textContent).trim() === text,
     );
-  return { api, element, settle, router, button };
+  return { api, element, settle, until, router, button };
 }
 
 describe('AnomaliesPageComponent', () => {
   it("sends the URL's filters and sort to the API and shows the rows in French", async () => {
-    const { api, element } = await render(
+    const { api, element, until } = await render(
       '/anomalies?budget=62&code=DGP_DEPASSE&sort=eurosAtRisk&dir=desc',
     );
     expect(api.fetchAnomalies).toHaveBeenCalledWith({
@@ -138,7 +145,9 @@ describe('AnomaliesPageComponent', () => {
       limit: 100,
     });
     expect(api.fetchAnomalyCounts).toHaveBeenCalledWith({ budget: ['62'] });
-    const grid = plain(element.querySelector('cd31-data-grid')?.textContent);
+    const gridText = (): string => plain(element.querySelector('cd31-data-grid')?.textContent);
+    await until(() => gridText().includes('Délai de paiement dépassé'));
+    const grid = gridText();
     expect(grid).toContain('Délai de paiement dépassé');
     expect(grid).toContain('1 234,56 €');
     expect(grid).toContain('Mise à disposition');
