@@ -100,8 +100,12 @@ describe('journey 2: an agent sends an invoice with a wrong engagement back à r
     await page.goto(
       `${baseUrl()}/anomalies?code=ENGAGEMENT_MAL_FORME&q=${encodeURIComponent(target?.invoiceNumber ?? '')}`,
     );
-    await gridRows(page).first().waitFor();
-    await gridRows(page).first().click();
+    // The row of that invoice (placeholders show until the block arrives; q may match others).
+    const row = gridRows(page)
+      .filter({ hasText: target?.invoiceNumber ?? '' })
+      .first();
+    await row.waitFor();
+    await row.click();
     await page.waitForURL(new RegExp(`/factures/${target?.idFacture}`));
 
     const comment = page.getByLabel('Commentaire pour le fournisseur');
