@@ -26,6 +26,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { AdvisoryLock, CHORUS_SYNC_LOCK_KEY } from './advisory-lock';
 import { CHORUS_CLIENT } from './chorus-client.provider';
 import { InvoiceStore } from './invoice-store';
+import { prefetchOne } from './prefetch';
 import { SyncRunRepository } from './sync-run.repository';
 
 interface SyncedBudget {
@@ -225,11 +226,12 @@ export class ChorusSyncService implements OnApplicationShutdown {
 
       const typesSeen = new Set<string>();
       let declaredUnknown = false;
-      for await (const page of client.searchReceivedInvoices({
+      const pages = client.searchReceivedInvoices({
         idDestinataire: structureId,
         periodeDateHeureEtatCourantDu: windowFrom,
         signal: this.abort.signal,
-      })) {
+      });
+      for await (const page of prefetchOne(pages)) {
         const firstOfType = !typesSeen.has(page.typeDemandePaiement);
         typesSeen.add(page.typeDemandePaiement);
         if (firstOfType && page.pagesDeclared === null) {
