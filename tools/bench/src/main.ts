@@ -61,6 +61,9 @@ async function main(): Promise<void> {
   const results: PartResult[] = [];
   try {
     for (const part of config.parts) {
+      if (interrupted) {
+        break;
+      }
       log(`── ${part} ──`);
       const started = performance.now();
       let result: PartResult;
