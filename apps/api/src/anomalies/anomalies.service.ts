@@ -19,7 +19,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type AuthenticatedUser } from '../auth/authenticated-user';
-import { ANOMALY_COLUMNS, ANOMALY_FROM, buildAnomalyQuery } from './anomaly-query';
+import {
+  ANOMALY_COLUMNS,
+  ANOMALY_FROM,
+  ANOMALY_JOINS,
+  anomalyFrom,
+  buildAnomalyQuery,
+} from './anomaly-query';
 import {
   toAnomalyRowDto,
   toHistoryEntry,
@@ -46,9 +52,22 @@ export class AnomaliesService {
     const built = buildAnomalyQuery(query, user);
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
+    // Two steps in one statement: the page's ids, sorted on narrow rows that join only what the
+    // filters and the sort read (a bounded top-N sort, no wide row sorted); then every column,
+    // the notes count included, for those ids only, in the same order.
     const rows = await this.dataSource.query<AnomalyRow[]>(
-      `SELECT ${ANOMALY_COLUMNS} ${ANOMALY_FROM} ${built.where}
-        ORDER BY ${built.orderBy} OFFSET ${offset} LIMIT ${limit}`,
+      `WITH page AS (
+         SELECT page.id, page.ord
+           FROM unnest(ARRAY(
+                  SELECT a.id ${anomalyFrom(built.where, built.orderBy)} ${built.where}
+                   ORDER BY ${built.orderBy} OFFSET ${offset} LIMIT ${limit}
+                )) WITH ORDINALITY AS page (id, ord)
+       )
+       SELECT ${ANOMALY_COLUMNS}
+         FROM page
+         JOIN anomaly a ON a.id = page.id
+         ${ANOMALY_JOINS}
+        ORDER BY page.ord`,
       built.params,
     );
     // A short page is the last one: its end is the total, no count needed.
@@ -345,7 +364,7 @@ export class AnomaliesService {
 
   private async countWhere(where: string, params: unknown[]): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n ${ANOMALY_FROM} ${where}`,
+      `SELECT count(*)::int AS n ${anomalyFrom(where)} ${where}`,
       params,
     );
     return row?.n ?? 0;

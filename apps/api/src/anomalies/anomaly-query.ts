@@ -150,13 +150,57 @@ const SORT_COLUMNS: Readonly<Record<AnomalySortField, string>> = {
 /** daysInStatus grows as the status date goes back: sorting it ascending is the date descending. */
 const INVERTED: ReadonlySet<AnomalySortField> = new Set(['daysInStatus']);
 
+/**
+ * Sort keys that are never NULL: `NULLS LAST` is left out for them (it changes nothing), so that
+ * an index on the column can give the order, in either direction.
+ */
+const NEVER_NULL: ReadonlySet<AnomalySortField> = new Set([
+  'budget',
+  'code',
+  'severity',
+  'eurosAtRisk',
+  'state',
+  'firstDetectedAt',
+]);
+
+/** The tables the list can read besides `anomaly a`, by alias (none depends on another). */
+const JOINS: readonly (readonly [alias: string, sql: string])[] = [
+  ['b', 'JOIN budget b ON b.id = a.budget_id'],
+  ['c', 'LEFT JOIN chorus_invoice c ON c.id_facture = a.id_facture'],
+  ['ai', 'LEFT JOIN astre_invoice ai ON ai.row_key = a.astre_row_key AND a.id_facture IS NULL'],
+  ['p', 'LEFT JOIN invoice_payment_delay p ON p.id_facture = a.id_facture'],
+  ['u', 'LEFT JOIN app_user u ON u.id = a.assignee_id'],
+];
+
+/** Every join of the list, to follow `FROM anomaly a` (or `… JOIN anomaly a ON …`). */
+export const ANOMALY_JOINS = JOINS.map(([, sql]) => sql).join('\n  ');
+
 export const ANOMALY_FROM = `
   FROM anomaly a
-  JOIN budget b ON b.id = a.budget_id
-  LEFT JOIN chorus_invoice c ON c.id_facture = a.id_facture
-  LEFT JOIN astre_invoice ai ON ai.row_key = a.astre_row_key AND a.id_facture IS NULL
-  LEFT JOIN invoice_payment_delay p ON p.id_facture = a.id_facture
-  LEFT JOIN app_user u ON u.id = a.assignee_id`;
+  ${ANOMALY_JOINS}`;
+
+/**
+ * In the narrow queries below, an anomaly's ASTRE row is looked up one at a time (only the few
+ * anomalies without a Chorus invoice have one). Joined plainly, the planner may hash ~400 000
+ * mostly-NULL astre_row_key values into a parallel hash right join, seen running for minutes;
+ * LIMIT 1 (row_key is the primary key: it changes nothing) keeps this subquery from being turned
+ * back into that join.
+ */
+const NARROW_ASTRE_JOIN = `LEFT JOIN LATERAL (
+    SELECT x.invoice_number, x.supplier_siret, x.supplier_name, x.amount_ttc FROM astre_invoice x
+     WHERE x.row_key = a.astre_row_key AND a.id_facture IS NULL LIMIT 1) ai ON true`;
+
+/**
+ * `FROM anomaly a` with only the joins the given SQL (a WHERE, an ORDER BY) reads, for counting
+ * and for sorting narrow rows. Leaving the others out changes no result: the left joins are on
+ * unique keys, and every anomaly has its budget (budget_id NOT NULL REFERENCES budget).
+ */
+export function anomalyFrom(...sql: readonly string[]): string {
+  const text = sql.join(' ');
+  const used = JOINS.filter(([alias]) => new RegExp(`(^|[^\\w.])${alias}\\.`).test(text));
+  return `
+  FROM anomaly a${used.map(([alias, join]) => `\n  ${alias === 'ai' ? NARROW_ASTRE_JOIN : join}`).join('')}`;
+}
 
 export const ANOMALY_COLUMNS = `
   a.id, a.code, a.severity, a.actor, a.state, b.code AS budget_code, b.label AS budget_label, a.id_facture,
@@ -197,11 +241,16 @@ export function buildAnomalyQuery(
     return `$${params.length}`;
   };
 
+  // On budget_id (what the join to budget matches), so that the filter needs no join.
   if (user.budgetCodes) {
-    conditions.push(`b.code = ANY(${param(user.budgetCodes)}::text[])`);
+    conditions.push(
+      `a.budget_id IN (SELECT id FROM budget WHERE code = ANY(${param(user.budgetCodes)}::text[]))`,
+    );
   }
   if (query.budget?.length) {
-    conditions.push(`b.code = ANY(${param(query.budget)}::text[])`);
+    conditions.push(
+      `a.budget_id IN (SELECT id FROM budget WHERE code = ANY(${param(query.budget)}::text[]))`,
+    );
   }
   if (query.code?.length) {
     conditions.push(`a.code = ANY(${param(query.code)}::text[])`);
@@ -259,7 +308,8 @@ export function buildAnomalyQuery(
   const sort = query.sort ?? 'eurosAtRisk';
   const descending = (query.dir ?? (query.sort ? 'asc' : 'desc')) === 'desc';
   const direction = INVERTED.has(sort) ? !descending : descending;
-  const orderBy = `${SORT_COLUMNS[sort]} ${direction ? 'DESC' : 'ASC'} NULLS LAST, a.id ${descending ? 'DESC' : 'ASC'}`;
+  const nulls = NEVER_NULL.has(sort) ? '' : ' NULLS LAST';
+  const orderBy = `${SORT_COLUMNS[sort]} ${direction ? 'DESC' : 'ASC'}${nulls}, a.id ${descending ? 'DESC' : 'ASC'}`;
   return { where: `WHERE ${conditions.join(' AND ')}`, params, orderBy };
 }
 

@@ -4,6 +4,7 @@ import { ChorusSync1764000200000 } from './1764000200000-chorus-sync';
 import { AstreImports1764000300000 } from './1764000300000-astre-imports';
 import { Anomalies1764000400000 } from './1764000400000-anomalies';
 import { StatsIndexes1764000500000 } from './1764000500000-stats-indexes';
+import { ListIndexes1764000600000 } from './1764000600000-list-indexes';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AstreImports1764000300000,
   Anomalies1764000400000,
   StatsIndexes1764000500000,
+  ListIndexes1764000600000,
 ];
