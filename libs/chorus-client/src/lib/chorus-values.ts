@@ -3,7 +3,7 @@
  * shapes, empty strings mean "absent". Each reader returns null for what it cannot read
  * rather than guessing.
  */
-import { parisCalendarDate, parisWallTimeToInstant } from './paris-time';
+import { parisCalendarDate, parisWallClockToInstantMs, wallTimeAsUtc } from './paris-time';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -69,6 +69,8 @@ export function readBoolean(value: unknown): boolean | null {
 }
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+/** Already in the form readDecimal returns (no '+', no leading or trailing zero), except "-0". */
+const CANONICAL_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /**
  * An amount as a decimal string ("1234.56"), never a float: the database stores numeric.
@@ -90,6 +92,9 @@ export function readDecimal(value: unknown): string | null {
   } else {
     return null;
   }
+  if (CANONICAL_DECIMAL.test(text) && text !== '-0') {
+    return text;
+  }
   const match = DECIMAL.exec(text);
   if (!match) {
     return null;
@@ -109,33 +114,28 @@ const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 interface ParsedDateText {
-  readonly instant: Date;
-  /** The calendar date the text means: its own date part when it names no offset. */
-  readonly calendarDate: string;
+  /** The date part as written, 'YYYY-MM-DD'. */
+  readonly writtenDate: string;
+  /** The date and time as written, read as if UTC (ms): already checked to be a real one. */
+  readonly wallAsUtcMs: number;
+  /** The offset written after the time (Z, +01:00…), when there is one. */
+  readonly zone: string | undefined;
 }
 
+/**
+ * The fields of "2024-03-05", "2024-03-05 10:11" or "2024-03-05T10:11:47.823+01:00", or null when
+ * the text has another shape or names no real date and time. The instant and the Paris calendar
+ * date are left to the caller, which needs one or the other.
+ */
 function parseDateText(raw: string): ParsedDateText | null {
   const text = raw.trim();
   const dateOnly = DATE_ONLY.exec(text);
-  if (dateOnly) {
-    const [, y, m, d] = dateOnly;
-    const instant = parisWallTimeToInstant({
-      year: Number(y),
-      month: Number(m),
-      day: Number(d),
-      hour: 0,
-      minute: 0,
-      second: 0,
-      millisecond: 0,
-    });
-    return instant ? { instant, calendarDate: text } : null;
-  }
-  const dateTime = DATE_TIME.exec(text);
-  if (!dateTime) {
+  const match = dateOnly ?? DATE_TIME.exec(text);
+  if (!match) {
     return null;
   }
-  const [, y, m, d, hh, mm, ss = '0', fraction = '', zone] = dateTime;
-  const wall = {
+  const [, y, m, d, hh = '0', mm = '0', ss = '0', fraction = '', zone] = match;
+  const wallAsUtcMs = wallTimeAsUtc({
     year: Number(y),
     month: Number(m),
     day: Number(d),
@@ -143,22 +143,15 @@ function parseDateText(raw: string): ParsedDateText | null {
     minute: Number(mm),
     second: Number(ss),
     millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
-  };
-  // Validate the fields once through the Paris reading, whatever the zone.
-  const parisInstant = parisWallTimeToInstant(wall);
-  if (!parisInstant) {
-    return null;
-  }
-  if (zone === undefined) {
-    return { instant: parisInstant, calendarDate: `${y}-${m}-${d}` };
-  }
-  const offsetMinutes = zoneOffsetMinutes(zone);
-  const instant = new Date(
-    Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) +
-      wall.millisecond -
-      offsetMinutes * 60_000,
-  );
-  return { instant, calendarDate: parisCalendarDate(instant) };
+  });
+  return wallAsUtcMs === null ? null : { writtenDate: `${y}-${m}-${d}`, wallAsUtcMs, zone };
+}
+
+/** The instant a parsed text means: Paris local time when it names no offset. */
+function instantMsOf(parsed: ParsedDateText): number {
+  return parsed.zone === undefined
+    ? parisWallClockToInstantMs(parsed.wallAsUtcMs)
+    : parsed.wallAsUtcMs - zoneOffsetMinutes(parsed.zone) * 60_000;
 }
 
 function zoneOffsetMinutes(zone: string): number {
@@ -182,7 +175,8 @@ export function readInstant(value: unknown): Date | null {
   if (typeof value !== 'string') {
     return null;
   }
-  return parseDateText(value)?.instant ?? null;
+  const parsed = parseDateText(value);
+  return parsed ? new Date(instantMsOf(parsed)) : null;
 }
 
 /**
@@ -196,5 +190,12 @@ export function readCalendarDate(value: unknown): string | null {
   if (typeof value !== 'string') {
     return null;
   }
-  return parseDateText(value)?.calendarDate ?? null;
+  const parsed = parseDateText(value);
+  if (!parsed) {
+    return null;
+  }
+  // Without an offset, the date it is written with; with one, that instant's date in Paris.
+  return parsed.zone === undefined
+    ? parsed.writtenDate
+    : parisCalendarDate(new Date(instantMsOf(parsed)));
 }

@@ -12,12 +12,18 @@ function lastSundayUtc(year: number, monthIndex: number): number {
   return Date.UTC(year, monthIndex, lastDay.getUTCDate() - lastDay.getUTCDay());
 }
 
+/** Summer time [start, end) per UTC year, worked out once: a search page reads thousands of dates. */
+const summerTimeByYear = new Map<number, readonly [number, number]>();
+
 /** EU summer time (since 1996): last Sunday of March 01:00 UTC → last Sunday of October 01:00 UTC. */
 export function isParisSummerTime(instantMs: number): boolean {
   const year = new Date(instantMs).getUTCFullYear();
-  const start = lastSundayUtc(year, 2) + HOUR_MS;
-  const end = lastSundayUtc(year, 9) + HOUR_MS;
-  return instantMs >= start && instantMs < end;
+  let summer = summerTimeByYear.get(year);
+  if (summer === undefined) {
+    summer = [lastSundayUtc(year, 2) + HOUR_MS, lastSundayUtc(year, 9) + HOUR_MS];
+    summerTimeByYear.set(year, summer);
+  }
+  return instantMs >= summer[0] && instantMs < summer[1];
 }
 
 /** Offset of Paris from UTC at an instant, in minutes (60 in winter, 120 in summer). */
@@ -42,6 +48,21 @@ export interface WallTime {
  * lands one hour later on the summer clock — the usual "shift forward" choice.
  */
 export function parisWallTimeToInstant(wall: WallTime): Date | null {
+  const asUtc = wallTimeAsUtc(wall);
+  return asUtc === null ? null : new Date(parisWallClockToInstantMs(asUtc));
+}
+
+/** A valid Paris wall time given as if it were UTC (see wallTimeAsUtc) → the instant, in ms. */
+export function parisWallClockToInstantMs(wallAsUtcMs: number): number {
+  const summerReading = wallAsUtcMs - 2 * HOUR_MS;
+  return isParisSummerTime(summerReading) ? summerReading : wallAsUtcMs - HOUR_MS;
+}
+
+/**
+ * The wall time read as UTC (milliseconds), or null when the fields are not a real date and time
+ * (30 February, 24:00, a two-digit year that Date.UTC would move to the 1900s…).
+ */
+export function wallTimeAsUtc(wall: WallTime): number | null {
   const asUtc = Date.UTC(
     wall.year,
     wall.month - 1,
@@ -51,20 +72,18 @@ export function parisWallTimeToInstant(wall: WallTime): Date | null {
     wall.second,
     wall.millisecond,
   );
-  const check = new Date(asUtc);
-  if (
-    Number.isNaN(asUtc) ||
-    check.getUTCFullYear() !== wall.year ||
-    check.getUTCMonth() !== wall.month - 1 ||
-    check.getUTCDate() !== wall.day ||
-    check.getUTCHours() !== wall.hour ||
-    check.getUTCMinutes() !== wall.minute ||
-    check.getUTCSeconds() !== wall.second
-  ) {
+  if (Number.isNaN(asUtc)) {
     return null;
   }
-  const summerReading = asUtc - 2 * HOUR_MS;
-  return new Date(isParisSummerTime(summerReading) ? summerReading : asUtc - HOUR_MS);
+  const check = new Date(asUtc);
+  return check.getUTCFullYear() === wall.year &&
+    check.getUTCMonth() === wall.month - 1 &&
+    check.getUTCDate() === wall.day &&
+    check.getUTCHours() === wall.hour &&
+    check.getUTCMinutes() === wall.minute &&
+    check.getUTCSeconds() === wall.second
+    ? asUtc
+    : null;
 }
 
 /** "2024-03-05T10:11:47.823+01:00": the instant written in Paris local time with its offset. */
