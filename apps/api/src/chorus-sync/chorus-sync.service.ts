@@ -2,6 +2,7 @@ import {
   ChorusClient,
   ChorusError,
   ChorusFunctionalError,
+  type ChorusInvoicePage,
   type ChorusStatusHistory,
 } from '@cd31/chorus-client';
 import type {
@@ -25,8 +26,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AdvisoryLock, CHORUS_SYNC_LOCK_KEY } from './advisory-lock';
 import { CHORUS_CLIENT } from './chorus-client.provider';
-import { InvoiceStore } from './invoice-store';
-import { prefetchOne } from './prefetch';
+import { InvoiceStore, encodeInvoices, type EncodedInvoices } from './invoice-store';
+import { readAhead } from './prefetch';
 import { SyncRunRepository } from './sync-run.repository';
 
 interface SyncedBudget {
@@ -41,10 +42,19 @@ export type SyncListener = (run: SyncRunDto) => Promise<void>;
 const HISTORY_BATCH = 100;
 
 /**
+ * Pages read from Chorus Pro ahead of the writes (≈ 300 kB each once encoded), per budget: while
+ * one page is written the next ones are on their way.
+ */
+const READ_AHEAD_PAGES = 4;
+
+/**
  * Pulls every received invoice of CD31's budgets from Chorus Pro. One run at a time across all
  * replicas (PostgreSQL advisory lock); per budget, the window starts at its watermark minus an
- * overlap, every page is stored in its own transaction, and the watermark moves only once the
- * whole window is committed — a run killed half-way is simply pulled again.
+ * overlap, every page is stored with its progress by one statement (its own transaction), and the
+ * watermark moves only once the whole window is committed — a run killed half-way is simply
+ * pulled again. Reading and writing overlap: pages are read ahead (READ_AHEAD_PAGES) while the
+ * previous ones are written, and CHORUS_SYNC_BUDGET_CONCURRENCY budgets are synced at once (their
+ * invoices are disjoint: each has its own recipient, window, watermark and run record).
  */
 @Injectable()
 export class ChorusSyncService implements OnApplicationShutdown {
@@ -173,18 +183,24 @@ export class ChorusSyncService implements OnApplicationShutdown {
         `SELECT id, code, siret FROM budget WHERE active ORDER BY code`,
       );
       let failures = 0;
-      let accountChecked = false;
-      for (const budget of budgets) {
-        try {
-          const structureId = await this.syncBudget(client, runId, budget, repository);
-          if (!accountChecked) {
-            accountChecked = await this.checkAccount(client, structureId);
+      // The account is checked after the first budget that syncs, once; again if that check fails.
+      let accountChecking = false;
+      await mapWithConcurrency(
+        budgets,
+        this.config.chorus.syncBudgetConcurrency,
+        async (budget) => {
+          try {
+            const structureId = await this.syncBudget(client, runId, budget, repository);
+            if (!accountChecking) {
+              accountChecking = true;
+              accountChecking = await this.checkAccount(client, structureId);
+            }
+          } catch (error) {
+            failures++;
+            this.logger.warn(`budget ${budget.code}: ${describe(error)}`);
           }
-        } catch (error) {
-          failures++;
-          this.logger.warn(`budget ${budget.code}: ${describe(error)}`);
-        }
-      }
+        },
+      );
       const status =
         failures === 0 ? 'success' : failures === budgets.length ? 'failed' : 'partial';
       await repository.finishRun(
@@ -231,26 +247,18 @@ export class ChorusSyncService implements OnApplicationShutdown {
         periodeDateHeureEtatCourantDu: windowFrom,
         signal: this.abort.signal,
       });
-      for await (const page of prefetchOne(pages)) {
+      for await (const page of readAhead(encodedPages(pages), READ_AHEAD_PAGES)) {
         const firstOfType = !typesSeen.has(page.typeDemandePaiement);
         typesSeen.add(page.typeDemandePaiement);
         if (firstOfType && page.pagesDeclared === null) {
           declaredUnknown = true;
         }
-        // "No result" comes back as one empty page declaring none: nothing was read.
-        const emptyAnswer = page.invoices.length === 0 && page.pagesDeclared === 0;
-        await this.dataSource.transaction(async (manager) => {
-          const written = await this.store.upsertPage(manager, budget.id, page.invoices);
-          await SyncRunRepository.recordPage(
-            manager,
-            budgetRunId,
-            {
-              declaredPagesForType: firstOfType ? page.pagesDeclared : null,
-              declaredInvoicesForType: firstOfType ? page.totalDeclared : null,
-              counted: !emptyAnswer,
-            },
-            written,
-          );
+        await this.store.storeSyncPage(this.dataSource.manager, budget.id, page.invoices, {
+          budgetRunId,
+          declaredPagesForType: firstOfType ? page.pagesDeclared : null,
+          declaredInvoicesForType: firstOfType ? page.totalDeclared : null,
+          // "No result" comes back as one empty page declaring none: nothing was read.
+          counted: !(page.invoices.count === 0 && page.pagesDeclared === 0),
         });
       }
 
@@ -412,6 +420,28 @@ export class ChorusSyncService implements OnApplicationShutdown {
       );
       return false;
     }
+  }
+}
+
+/** A search page with its invoices already encoded for the database (see encodeInvoices). */
+interface EncodedPage {
+  readonly typeDemandePaiement: ChorusInvoicePage['typeDemandePaiement'];
+  readonly pagesDeclared: number | null;
+  readonly totalDeclared: number | null;
+  readonly invoices: EncodedInvoices;
+}
+
+/** Encodes each page as it is read, so a page waiting to be written holds only its parameters. */
+async function* encodedPages(
+  pages: AsyncIterable<ChorusInvoicePage>,
+): AsyncGenerator<EncodedPage, void, undefined> {
+  for await (const page of pages) {
+    yield {
+      typeDemandePaiement: page.typeDemandePaiement,
+      pagesDeclared: page.pagesDeclared,
+      totalDeclared: page.totalDeclared,
+      invoices: encodeInvoices(page.invoices),
+    };
   }
 }
 

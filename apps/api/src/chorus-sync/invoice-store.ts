@@ -39,7 +39,8 @@ const COLUMNS = [
   ['commentaire_etat_courant', 'text'],
 ] as const;
 
-type Row = readonly unknown[];
+type Value = string | number | boolean | null;
+type Row = readonly Value[];
 
 function toRow(invoice: ChorusInvoiceSummary): Row {
   return [
@@ -65,21 +66,82 @@ function toRow(invoice: ChorusInvoiceSummary): Row {
     invoice.numeroMarche,
     invoice.numeroBonCommande,
     invoice.factureTelechargeeParDestinataire,
-    invoice.dateHeureEtatCourant,
+    invoice.dateHeureEtatCourant?.toISOString() ?? null,
     invoice.commentaireEtatCourant,
   ];
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
+function arrayElement(value: Value): string {
+  if (value === null) {
+    return 'NULL';
+  }
+  if (typeof value === 'string') {
+    return `"${NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, '\\$&') : value}"`;
+  }
+  if (typeof value === 'boolean') {
+    return value ? 't' : 'f';
+  }
+  return String(value);
+}
+
+/**
+ * A PostgreSQL array literal (`{1,"a\"b",NULL}`) of one column. node-postgres would build the same
+ * text from a JS array, through a slower generic path, and only when the statement is sent.
+ * Joined rather than concatenated: one flat string, not a rope of a thousand pieces to keep alive
+ * while the page waits for its turn.
+ */
+function arrayLiteral(values: readonly Value[]): string {
+  return `{${values.map(arrayElement).join(',')}}`;
+}
+
+/**
+ * Invoices ready to be written: one array-literal parameter per column. Encoding is plain CPU
+ * work, so the sync does it while the database is still busy with the previous page.
+ */
+export interface EncodedInvoices {
+  readonly count: number;
+  readonly columns: readonly string[];
+}
+
+export function encodeInvoices(invoices: readonly ChorusInvoiceSummary[]): EncodedInvoices {
+  const rows = invoices.map(toRow);
+  return {
+    count: rows.length,
+    columns: COLUMNS.map((_, column) => arrayLiteral(rows.map((row) => row[column] ?? null))),
+  };
+}
+
+/** Where a sync page stands in its budget's run: recorded by the statement that stores it. */
+export interface PageProgress {
+  readonly budgetRunId: number;
+  /** pages / total the search declared, on the first page of each payment type only. */
+  readonly declaredPagesForType: number | null;
+  readonly declaredInvoicesForType: number | null;
+  /** false for the empty answer of a search that found nothing: no page was read. */
+  readonly counted: boolean;
 }
 
 const names = COLUMNS.map(([name]) => name);
 const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 const updatedColumns = names.filter((name) => name !== 'id_facture');
+const BUDGET_PARAM = `$${COLUMNS.length + 1}`;
+/** $26…$29 of the sync's statement: sync_budget_run id, declared pages, declared invoices, read. */
+const PROGRESS_PARAMS = [2, 3, 4, 5].map((offset) => `$${COLUMNS.length + offset}`);
 
 /**
  * One set-based statement per page: upsert the invoices (only rows whose content changed are
  * rewritten) and record a status event for every invoice whose status or status time changed.
- * The CTEs all read the table as it was before the statement, so `previous` is the old state.
+ * The CTEs all read the table as it was before the statement, so `previous` is the old state;
+ * it is looked up by primary key (= ANY of the page's ids), whatever the table's statistics say.
+ * With progress, the same statement adds the page to its sync_budget_run counters: one
+ * statement, so the data and the progress commit together or not at all.
  */
-const UPSERT_PAGE_SQL = `
+function upsertSql(withProgress: boolean): string {
+  const [budgetRunId, declaredPages, declaredInvoices, read] = PROGRESS_PARAMS;
+  return `
 WITH incoming AS (
   SELECT DISTINCT ON (id_facture) *
     FROM unnest(${unnestArgs}) AS t(${names.join(', ')})
@@ -87,11 +149,12 @@ WITH incoming AS (
 ),
 previous AS (
   SELECT c.id_facture, c.statut, c.date_heure_etat_courant
-    FROM chorus_invoice c JOIN incoming i USING (id_facture)
+    FROM chorus_invoice c
+   WHERE c.id_facture = ANY($1::bigint[])
 ),
 upserted AS (
   INSERT INTO chorus_invoice AS c (budget_id, ${names.join(', ')}, first_mad_at, first_mad_source)
-  SELECT $${COLUMNS.length + 1}, ${names.map((n) => `i.${n}`).join(', ')},
+  SELECT ${BUDGET_PARAM}, ${names.map((n) => `i.${n}`).join(', ')},
          CASE WHEN i.statut = 'MISE_A_DISPOSITION' THEN i.date_heure_etat_courant END,
          CASE WHEN i.statut = 'MISE_A_DISPOSITION' AND i.date_heure_etat_courant IS NOT NULL THEN 'event' END
     FROM incoming i
@@ -117,29 +180,74 @@ events AS (
           OR p.date_heure_etat_courant IS DISTINCT FROM i.date_heure_etat_courant)
   ON CONFLICT DO NOTHING
   RETURNING 1
-)
-SELECT (SELECT count(*) FROM incoming)::int AS seen,
-       (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
-       (SELECT count(*) FROM upserted WHERE NOT inserted)::int AS changed,
-       (SELECT count(*) FROM events)::int AS events`;
+),
+written AS (
+  SELECT (SELECT count(*) FROM incoming)::int AS seen,
+         (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
+         (SELECT count(*) FROM upserted WHERE NOT inserted)::int AS changed,
+         (SELECT count(*) FROM events)::int AS events
+)${
+    withProgress
+      ? `,
+progress AS (
+  UPDATE sync_budget_run r SET
+    pages_declared = r.pages_declared + coalesce(${declaredPages}::int, 0),
+    invoices_declared = r.invoices_declared + coalesce(${declaredInvoices}::int, 0),
+    pages_read = r.pages_read + ${read}::int,
+    invoices_seen = r.invoices_seen + w.seen,
+    invoices_new = r.invoices_new + w.inserted,
+    invoices_changed = r.invoices_changed + w.changed,
+    events_created = r.events_created + w.events
+    FROM written w
+   WHERE r.id = ${budgetRunId}::bigint
+)`
+      : ''
+  }
+SELECT seen, inserted, changed, events FROM written`;
+}
 
-/** Writes what the sync reads from Chorus Pro. Every method runs in the caller's transaction. */
+const UPSERT_PAGE_SQL = upsertSql(false);
+const SYNC_PAGE_SQL = upsertSql(true);
+
+const NOTHING_WRITTEN: PageWriteResult = { seen: 0, inserted: 0, changed: 0, events: 0 };
+
+/** Writes what the sync reads from Chorus Pro. */
 export class InvoiceStore {
+  /** Stores invoices read outside the sync (in the caller's transaction). */
   async upsertPage(
     manager: EntityManager,
     budgetId: number,
     invoices: readonly ChorusInvoiceSummary[],
   ): Promise<PageWriteResult> {
     if (invoices.length === 0) {
-      return { seen: 0, inserted: 0, changed: 0, events: 0 };
+      return NOTHING_WRITTEN;
     }
-    const rows = invoices.map(toRow);
-    const columns = COLUMNS.map((_, index) => rows.map((row) => row[index]));
     const [result] = await manager.query<PageWriteResult[]>(UPSERT_PAGE_SQL, [
-      ...columns,
+      ...encodeInvoices(invoices).columns,
       budgetId,
     ]);
-    return result ?? { seen: 0, inserted: 0, changed: 0, events: 0 };
+    return result ?? NOTHING_WRITTEN;
+  }
+
+  /**
+   * Stores one page of the sync and adds it to its budget run's progress, in a single statement
+   * (atomic on its own: no transaction needed, one round trip).
+   */
+  async storeSyncPage(
+    manager: EntityManager,
+    budgetId: number,
+    invoices: EncodedInvoices,
+    progress: PageProgress,
+  ): Promise<PageWriteResult> {
+    const [result] = await manager.query<PageWriteResult[]>(SYNC_PAGE_SQL, [
+      ...invoices.columns,
+      budgetId,
+      progress.budgetRunId,
+      progress.declaredPagesForType,
+      progress.declaredInvoicesForType,
+      progress.counted ? 1 : 0,
+    ]);
+    return result ?? NOTHING_WRITTEN;
   }
 
   /** Invoices of a budget seen past mise à disposition whose first MAD date is still unknown. */

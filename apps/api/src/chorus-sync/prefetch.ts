@@ -1,25 +1,64 @@
 /**
- * Reads one item ahead of the consumer: while a page is being written to PostgreSQL, the next one
- * is already on its way from Chorus Pro. A failure of the read-ahead surfaces when the consumer
- * asks for that item, never as an unhandled rejection.
+ * Reads up to `depth` items ahead of the consumer: while pages are being written to PostgreSQL,
+ * the next ones are already on their way from Chorus Pro. The source is still read one item at a
+ * time, in order (one request in flight); `depth` only bounds how many read items may wait, i.e.
+ * the memory held. A failure of the read-ahead surfaces when the consumer reaches that item, never
+ * as an unhandled rejection. When the consumer stops early, the reads under way are let finish and
+ * the source is closed.
  */
-export async function* prefetchOne<T>(
+export async function* readAhead<T>(
   source: AsyncIterable<T>,
+  depth: number,
 ): AsyncGenerator<T, void, undefined> {
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new RangeError(`read-ahead depth must be a whole number ≥ 1 (got ${depth})`);
+  }
   const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
-  next.catch(() => undefined);
+  const waiting: Promise<IteratorResult<T>>[] = [];
+  const asked: { last: Promise<IteratorResult<T>> | null } = { last: null };
+  let finished = false;
+  const askNext = (): void => {
+    const previous = asked.last;
+    // Chained: the source is asked again only once its previous answer is in, and never after
+    // it ended or failed.
+    const next: Promise<IteratorResult<T>> =
+      previous === null
+        ? iterator.next()
+        : previous.then(
+            (result) => (result.done ? result : iterator.next()),
+            () => ({ done: true, value: undefined }),
+          );
+    next.catch(() => undefined);
+    waiting.push(next);
+    asked.last = next;
+  };
   try {
+    for (let asked = 0; asked < depth; asked++) {
+      askNext();
+    }
     for (;;) {
-      const result = await next;
-      if (result.done) {
+      const head = waiting.shift();
+      if (head === undefined) {
         return;
       }
-      next = iterator.next();
-      next.catch(() => undefined);
+      let result: IteratorResult<T>;
+      try {
+        result = await head;
+      } catch (error) {
+        finished = true;
+        throw error;
+      }
+      if (result.done) {
+        finished = true;
+        return;
+      }
+      askNext();
       yield result.value;
     }
   } finally {
-    await iterator.return?.();
+    if (!finished) {
+      await asked.last?.catch(() => undefined);
+      await iterator.return?.();
+    }
   }
 }

@@ -1,6 +1,5 @@
 import type { SyncBudgetRunDto, SyncRunDto, SyncRunStatus, SyncTrigger } from '@cd31/contracts';
 import type { EntityManager } from 'typeorm';
-import type { PageWriteResult } from './invoice-store';
 
 interface RunRow {
   id: string;
@@ -80,40 +79,6 @@ export class SyncRunRepository {
       [runId, budgetId, windowFrom, windowTo],
     );
     return Number(row?.id);
-  }
-
-  /** Called in the transaction that stores the page, so progress never runs ahead of the data. */
-  static async recordPage(
-    manager: EntityManager,
-    budgetRunId: number,
-    page: {
-      declaredPagesForType: number | null;
-      declaredInvoicesForType: number | null;
-      counted: boolean;
-    },
-    written: PageWriteResult,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE sync_budget_run SET
-         pages_declared = pages_declared + coalesce($2, 0),
-         invoices_declared = invoices_declared + coalesce($3, 0),
-         pages_read = pages_read + $4,
-         invoices_seen = invoices_seen + $5,
-         invoices_new = invoices_new + $6,
-         invoices_changed = invoices_changed + $7,
-         events_created = events_created + $8
-       WHERE id = $1`,
-      [
-        budgetRunId,
-        page.declaredPagesForType,
-        page.declaredInvoicesForType,
-        page.counted ? 1 : 0,
-        written.seen,
-        written.inserted,
-        written.changed,
-        written.events,
-      ],
-    );
   }
 
   async addHistory(budgetRunId: number, calls: number, events: number): Promise<void> {

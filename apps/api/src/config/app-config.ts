@@ -39,6 +39,8 @@ export interface ChorusSettings {
   readonly overlapMinutes: number;
   /** How far back the first run on an empty database pulls. */
   readonly backfillMonths: number;
+  /** Budgets synced at once (each reads its pages in order and writes them one after the other). */
+  readonly syncBudgetConcurrency: number;
   /** consulter/historique calls per budget and run, for invoices first seen past mise à disposition. */
   readonly historyCallsPerBudget: number;
   readonly historyConcurrency: number;
@@ -148,6 +150,7 @@ export function loadConfig(env: Env, workspaceRoot = process.cwd()): AppConfig {
       syncOnStart: reader.boolean('CHORUS_SYNC_ON_START', true),
       overlapMinutes: reader.integer('CHORUS_SYNC_OVERLAP_MINUTES', 60, 0, 7 * 24 * 60),
       backfillMonths: reader.integer('CHORUS_BACKFILL_MONTHS', 12, 1, 120),
+      syncBudgetConcurrency: reader.integer('CHORUS_SYNC_BUDGET_CONCURRENCY', 2, 1, 8),
       historyCallsPerBudget: reader.integer('CHORUS_HISTORY_CALLS_PER_BUDGET', 5000, 0, 1_000_000),
       historyConcurrency: reader.integer('CHORUS_HISTORY_CONCURRENCY', 4, 1, 32),
       retryAttempts: reader.integer('CHORUS_RETRY_ATTEMPTS', 5, 1, 20),

@@ -1,13 +1,14 @@
 /**
  * The sync's database write path, replayed outside the API to measure it alone.
  *
- * COPIED from apps/api/src/chorus-sync/invoice-store.ts (COLUMNS, toRow, UPSERT_PAGE_SQL) and
- * apps/api/src/chorus-sync/sync-run.repository.ts (SyncRunRepository.recordPage): tools must not
- * import app code. Keep in step with those files when they change.
+ * COPIED from apps/api/src/chorus-sync/invoice-store.ts (COLUMNS … upsertSql, encodeInvoices and
+ * the statement InvoiceStore.storeSyncPage runs): tools must not import app code. Keep in step
+ * with that file when it changes.
  */
 import type { ChorusInvoiceSummary } from '@cd31/chorus-client';
 import type { Client } from 'pg';
 
+/** Columns written from a recipient-search item, in the order of the unnest() below. */
 const COLUMNS = [
   ['id_facture', 'bigint'],
   ['numero_facture', 'text'],
@@ -35,7 +36,8 @@ const COLUMNS = [
   ['commentaire_etat_courant', 'text'],
 ] as const;
 
-type Row = readonly unknown[];
+type Value = string | number | boolean | null;
+type Row = readonly Value[];
 
 function toRow(invoice: ChorusInvoiceSummary): Row {
   return [
@@ -61,16 +63,82 @@ function toRow(invoice: ChorusInvoiceSummary): Row {
     invoice.numeroMarche,
     invoice.numeroBonCommande,
     invoice.factureTelechargeeParDestinataire,
-    invoice.dateHeureEtatCourant,
+    invoice.dateHeureEtatCourant?.toISOString() ?? null,
     invoice.commentaireEtatCourant,
   ];
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
+function arrayElement(value: Value): string {
+  if (value === null) {
+    return 'NULL';
+  }
+  if (typeof value === 'string') {
+    return `"${NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, '\\$&') : value}"`;
+  }
+  if (typeof value === 'boolean') {
+    return value ? 't' : 'f';
+  }
+  return String(value);
+}
+
+/**
+ * A PostgreSQL array literal (`{1,"a\"b",NULL}`) of one column. node-postgres would build the same
+ * text from a JS array, through a slower generic path, and only when the statement is sent.
+ * Joined rather than concatenated: one flat string, not a rope of a thousand pieces to keep alive
+ * while the page waits for its turn.
+ */
+function arrayLiteral(values: readonly Value[]): string {
+  return `{${values.map(arrayElement).join(',')}}`;
+}
+
+/**
+ * Invoices ready to be written: one array-literal parameter per column. Encoding is plain CPU
+ * work, so the sync does it while the database is still busy with the previous page.
+ */
+interface EncodedInvoices {
+  readonly count: number;
+  readonly columns: readonly string[];
+}
+
+function encodeInvoices(invoices: readonly ChorusInvoiceSummary[]): EncodedInvoices {
+  const rows = invoices.map(toRow);
+  return {
+    count: rows.length,
+    columns: COLUMNS.map((_, column) => arrayLiteral(rows.map((row) => row[column] ?? null))),
+  };
+}
+
+/** Where a sync page stands in its budget's run: recorded by the statement that stores it. */
+interface PageProgress {
+  readonly budgetRunId: number;
+  /** pages / total the search declared, on the first page of each payment type only. */
+  readonly declaredPagesForType: number | null;
+  readonly declaredInvoicesForType: number | null;
+  /** false for the empty answer of a search that found nothing: no page was read. */
+  readonly counted: boolean;
 }
 
 const names = COLUMNS.map(([name]) => name);
 const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 const updatedColumns = names.filter((name) => name !== 'id_facture');
+const BUDGET_PARAM = `$${COLUMNS.length + 1}`;
+/** $26…$29 of the sync's statement: sync_budget_run id, declared pages, declared invoices, read. */
+const PROGRESS_PARAMS = [2, 3, 4, 5].map((offset) => `$${COLUMNS.length + offset}`);
 
-const UPSERT_PAGE_SQL = `
+/**
+ * One set-based statement per page: upsert the invoices (only rows whose content changed are
+ * rewritten) and record a status event for every invoice whose status or status time changed.
+ * The CTEs all read the table as it was before the statement, so `previous` is the old state;
+ * it is looked up by primary key (= ANY of the page's ids), whatever the table's statistics say.
+ * With progress, the same statement adds the page to its sync_budget_run counters: one
+ * statement, so the data and the progress commit together or not at all.
+ */
+function upsertSql(withProgress: boolean): string {
+  const [budgetRunId, declaredPages, declaredInvoices, read] = PROGRESS_PARAMS;
+  return `
 WITH incoming AS (
   SELECT DISTINCT ON (id_facture) *
     FROM unnest(${unnestArgs}) AS t(${names.join(', ')})
@@ -78,11 +146,12 @@ WITH incoming AS (
 ),
 previous AS (
   SELECT c.id_facture, c.statut, c.date_heure_etat_courant
-    FROM chorus_invoice c JOIN incoming i USING (id_facture)
+    FROM chorus_invoice c
+   WHERE c.id_facture = ANY($1::bigint[])
 ),
 upserted AS (
   INSERT INTO chorus_invoice AS c (budget_id, ${names.join(', ')}, first_mad_at, first_mad_source)
-  SELECT $${COLUMNS.length + 1}, ${names.map((n) => `i.${n}`).join(', ')},
+  SELECT ${BUDGET_PARAM}, ${names.map((n) => `i.${n}`).join(', ')},
          CASE WHEN i.statut = 'MISE_A_DISPOSITION' THEN i.date_heure_etat_courant END,
          CASE WHEN i.statut = 'MISE_A_DISPOSITION' AND i.date_heure_etat_courant IS NOT NULL THEN 'event' END
     FROM incoming i
@@ -108,22 +177,33 @@ events AS (
           OR p.date_heure_etat_courant IS DISTINCT FROM i.date_heure_etat_courant)
   ON CONFLICT DO NOTHING
   RETURNING 1
-)
-SELECT (SELECT count(*) FROM incoming)::int AS seen,
-       (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
-       (SELECT count(*) FROM upserted WHERE NOT inserted)::int AS changed,
-       (SELECT count(*) FROM events)::int AS events`;
+),
+written AS (
+  SELECT (SELECT count(*) FROM incoming)::int AS seen,
+         (SELECT count(*) FROM upserted WHERE inserted)::int AS inserted,
+         (SELECT count(*) FROM upserted WHERE NOT inserted)::int AS changed,
+         (SELECT count(*) FROM events)::int AS events
+)${
+    withProgress
+      ? `,
+progress AS (
+  UPDATE sync_budget_run r SET
+    pages_declared = r.pages_declared + coalesce(${declaredPages}::int, 0),
+    invoices_declared = r.invoices_declared + coalesce(${declaredInvoices}::int, 0),
+    pages_read = r.pages_read + ${read}::int,
+    invoices_seen = r.invoices_seen + w.seen,
+    invoices_new = r.invoices_new + w.inserted,
+    invoices_changed = r.invoices_changed + w.changed,
+    events_created = r.events_created + w.events
+    FROM written w
+   WHERE r.id = ${budgetRunId}::bigint
+)`
+      : ''
+  }
+SELECT seen, inserted, changed, events FROM written`;
+}
 
-/** SyncRunRepository.recordPage: progress written in the page's own transaction. */
-const RECORD_PAGE_SQL = `UPDATE sync_budget_run SET
-         pages_declared = pages_declared + coalesce($2, 0),
-         invoices_declared = invoices_declared + coalesce($3, 0),
-         pages_read = pages_read + $4,
-         invoices_seen = invoices_seen + $5,
-         invoices_new = invoices_new + $6,
-         invoices_changed = invoices_changed + $7,
-         events_created = events_created + $8
-       WHERE id = $1`;
+const SYNC_PAGE_SQL = upsertSql(true);
 
 export interface PageWrite {
   readonly seen: number;
@@ -132,7 +212,10 @@ export interface PageWrite {
   readonly events: number;
 }
 
-/** One page, as the sync stores it: one transaction, the set-based upsert, the progress row. */
+/**
+ * One page, as the sync stores it (InvoiceStore.storeSyncPage): its invoices encoded, then one
+ * statement that upserts them, records their events and adds the page to its budget run.
+ */
 export async function storePage(
   client: Client,
   budgetId: number,
@@ -140,29 +223,20 @@ export async function storePage(
   invoices: readonly ChorusInvoiceSummary[],
   declared: { pages: number | null; invoices: number | null; counted: boolean },
 ): Promise<PageWrite> {
-  await client.query('BEGIN');
-  try {
-    let written: PageWrite = { seen: 0, inserted: 0, changed: 0, events: 0 };
-    if (invoices.length > 0) {
-      const rows = invoices.map(toRow);
-      const columns = COLUMNS.map((_, index) => rows.map((row) => row[index]));
-      const result = await client.query<PageWrite>(UPSERT_PAGE_SQL, [...columns, budgetId]);
-      written = result.rows[0] ?? written;
-    }
-    await client.query(RECORD_PAGE_SQL, [
-      budgetRunId,
-      declared.pages,
-      declared.invoices,
-      declared.counted ? 1 : 0,
-      written.seen,
-      written.inserted,
-      written.changed,
-      written.events,
-    ]);
-    await client.query('COMMIT');
-    return written;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  const encoded = encodeInvoices(invoices);
+  const progress: PageProgress = {
+    budgetRunId,
+    declaredPagesForType: declared.pages,
+    declaredInvoicesForType: declared.invoices,
+    counted: declared.counted,
+  };
+  const result = await client.query<PageWrite>(SYNC_PAGE_SQL, [
+    ...encoded.columns,
+    budgetId,
+    progress.budgetRunId,
+    progress.declaredPagesForType,
+    progress.declaredInvoicesForType,
+    progress.counted ? 1 : 0,
+  ]);
+  return result.rows[0] ?? { seen: 0, inserted: 0, changed: 0, events: 0 };
 }
