@@ -69,6 +69,22 @@ describe('anomaly list and triage', () => {
       .body as AnomalyCountsDto;
     expect(counts.byBudget).toEqual([{ budgetCode: '01', count: counts.total }]);
     await agent.get('/api/v1/anomalies?sort=nope').expect(400);
+
+    // Later blocks of the grid: no count for a full page, the end of a short one is the total.
+    const base = '/api/v1/anomalies?code=MAD_NON_INTEGREE&budget=62&sort=amountTtc&dir=desc';
+    const full = (await agent.get(`${base}&offset=1&limit=1&withTotal=false`).expect(200))
+      .body as AnomalyPageDto;
+    expect(full).toMatchObject({ total: null, rows: [{ invoiceNumber: 'F-2' }] });
+    const last = (await agent.get(`${base}&offset=2&limit=5&withTotal=false`).expect(200))
+      .body as AnomalyPageDto;
+    expect(last.total).toBe(3);
+    await agent.get(`${base}&withTotal=peut-etre`).expect(400);
+
+    // The supplier filter: a part of the name, or the SIRET.
+    const byName = (await agent.get('/api/v1/anomalies?supplier=carr%C3%A8re').expect(200))
+      .body as AnomalyPageDto;
+    expect(byName.rows.length).toBeGreaterThan(0);
+    expect(byName.rows.every((r) => /carrère/i.test(r.supplierName ?? ''))).toBe(true);
   });
 
   it('assigns an open anomaly to the caller, which puts it in progress, and records a note and the history', async () => {

@@ -19,13 +19,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type AuthenticatedUser } from '../auth/authenticated-user';
-import {
-  ANOMALY_COLUMNS,
-  ANOMALY_FROM,
-  ANOMALY_JOINS,
-  anomalyFrom,
-  buildAnomalyQuery,
-} from './anomaly-query';
+import { ANOMALY_COLUMNS, ANOMALY_FROM, buildAnomalyQuery } from './anomaly-query';
 import {
   toAnomalyRowDto,
   toHistoryEntry,
@@ -52,21 +46,21 @@ export class AnomaliesService {
     const built = buildAnomalyQuery(query, user);
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
-    // Two steps in one statement: the page's ids, sorted on narrow rows that join only what the
-    // filters and the sort read (a bounded top-N sort, no wide row sorted); then every column,
-    // the notes count included, for those ids only, in the same order.
+    // Two steps in one statement: the page's ids, read from `anomaly` alone (in the order of the
+    // sort's index when the filters allow it); then every column, the notes count included, for
+    // those ids only, in the same order.
     const rows = await this.dataSource.query<AnomalyRow[]>(
       `WITH page AS (
          SELECT page.id, page.ord
            FROM unnest(ARRAY(
-                  SELECT a.id ${anomalyFrom(built.where, built.orderBy)} ${built.where}
+                  SELECT a.id FROM anomaly a ${built.where}
                    ORDER BY ${built.orderBy} OFFSET ${offset} LIMIT ${limit}
                 )) WITH ORDINALITY AS page (id, ord)
        )
        SELECT ${ANOMALY_COLUMNS}
          FROM page
          JOIN anomaly a ON a.id = page.id
-         ${ANOMALY_JOINS}
+         JOIN budget b ON b.id = a.budget_id
         ORDER BY page.ord`,
       built.params,
     );
@@ -74,15 +68,17 @@ export class AnomaliesService {
     const total =
       rows.length < limit && (rows.length > 0 || offset === 0)
         ? offset + rows.length
-        : await this.countWhere(built.where, built.params);
+        : query.withTotal === false
+          ? null
+          : await this.countWhere(built.where, built.params);
     return { rows: rows.map(toAnomalyRowDto), total };
   }
 
   async counts(query: AnomalyListQuery, user: AuthenticatedUser): Promise<AnomalyCountsDto> {
     const built = buildAnomalyQuery(query, user);
     const rows = await this.dataSource.query<{ code: string; budget_code: string; n: number }[]>(
-      `SELECT a.code, b.code AS budget_code, count(*)::int AS n ${ANOMALY_FROM} ${built.where}
-        GROUP BY a.code, b.code`,
+      `SELECT a.code, a.budget_code, count(*)::int AS n FROM anomaly a ${built.where}
+        GROUP BY a.code, a.budget_code`,
       built.params,
     );
     const byCode = new Map<string, number>();
@@ -364,7 +360,7 @@ export class AnomaliesService {
 
   private async countWhere(where: string, params: unknown[]): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n ${anomalyFrom(where)} ${where}`,
+      `SELECT count(*)::int AS n FROM anomaly a ${where}`,
       params,
     );
     return row?.n ?? 0;

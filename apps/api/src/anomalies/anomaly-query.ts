@@ -3,6 +3,7 @@ import { ANOMALY_SORT_FIELDS, type AnomalyListQuery, type AnomalySortField } fro
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -129,91 +130,61 @@ export class AnomalyListQueryParams implements AnomalyListQuery {
   @Min(1, { message: 'La taille de page doit être au moins 1.' })
   @Max(500, { message: 'La taille de page est limitée à 500.' })
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'false : pas de total pour une page pleine' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'withTotal : true ou false.' })
+  withTotal?: boolean;
 }
 
-const SORT_COLUMNS: Readonly<Record<AnomalySortField, string>> = {
-  budget: 'b.code',
-  code: 'a.code',
-  severity: `CASE a.severity WHEN 'CRITIQUE' THEN 1 WHEN 'MAJEURE' THEN 2 ELSE 3 END`,
-  invoiceNumber: `coalesce(c.numero_facture, a.details->>'invoiceNumber')`,
-  supplier: 'c.designation_fournisseur',
-  amountTtc: 'coalesce(c.montant_ttc, ai.amount_ttc)',
-  chorusStatus: 'c.statut',
-  daysInStatus: 'c.date_heure_etat_courant',
-  dgpDaysLeft: 'p.days_left',
-  eurosAtRisk: 'coalesce(p.euros_at_risk, 0)',
-  state: 'a.state',
-  assignee: 'u.display_name',
-  firstDetectedAt: 'a.first_detected_at',
+/**
+ * What each sort orders by: columns of `anomaly` itself (the list's copy of the invoice data), each
+ * with an index ending in `id` (migration 1764000700000). Empty values come last both ways; the
+ * nullable columns have an index per direction for that.
+ */
+const SORTS: Readonly<
+  Record<AnomalySortField, { readonly sql: string; readonly nullable: boolean }>
+> = {
+  budget: { sql: 'a.budget_code', nullable: false },
+  code: { sql: 'a.code', nullable: false },
+  severity: {
+    sql: `CASE a.severity WHEN 'CRITIQUE' THEN 1 WHEN 'MAJEURE' THEN 2 ELSE 3 END`,
+    nullable: false,
+  },
+  invoiceNumber: { sql: 'a.invoice_number', nullable: false },
+  supplier: { sql: 'a.supplier_name', nullable: false },
+  amountTtc: { sql: 'a.amount_ttc', nullable: true },
+  chorusStatus: { sql: 'a.chorus_status', nullable: true },
+  daysInStatus: { sql: 'a.status_at', nullable: true },
+  dgpDaysLeft: { sql: 'a.dgp_days_left', nullable: true },
+  eurosAtRisk: { sql: 'a.euros_at_risk', nullable: false },
+  state: { sql: 'a.state', nullable: false },
+  assignee: { sql: 'a.assignee_name', nullable: true },
+  firstDetectedAt: { sql: 'a.first_detected_at', nullable: false },
 };
 
 /** daysInStatus grows as the status date goes back: sorting it ascending is the date descending. */
 const INVERTED: ReadonlySet<AnomalySortField> = new Set(['daysInStatus']);
 
 /**
- * Sort keys that are never NULL: `NULLS LAST` is left out for them (it changes nothing), so that
- * an index on the column can give the order, in either direction.
+ * `FROM anomaly a` plus what the displayed columns need besides the anomaly row: its budget's
+ * label. Filters, sorts and counts read `anomaly` alone.
  */
-const NEVER_NULL: ReadonlySet<AnomalySortField> = new Set([
-  'budget',
-  'code',
-  'severity',
-  'eurosAtRisk',
-  'state',
-  'firstDetectedAt',
-]);
-
-/** The tables the list can read besides `anomaly a`, by alias (none depends on another). */
-const JOINS: readonly (readonly [alias: string, sql: string])[] = [
-  ['b', 'JOIN budget b ON b.id = a.budget_id'],
-  ['c', 'LEFT JOIN chorus_invoice c ON c.id_facture = a.id_facture'],
-  ['ai', 'LEFT JOIN astre_invoice ai ON ai.row_key = a.astre_row_key AND a.id_facture IS NULL'],
-  ['p', 'LEFT JOIN invoice_payment_delay p ON p.id_facture = a.id_facture'],
-  ['u', 'LEFT JOIN app_user u ON u.id = a.assignee_id'],
-];
-
-/** Every join of the list, to follow `FROM anomaly a` (or `… JOIN anomaly a ON …`). */
-export const ANOMALY_JOINS = JOINS.map(([, sql]) => sql).join('\n  ');
-
 export const ANOMALY_FROM = `
   FROM anomaly a
-  ${ANOMALY_JOINS}`;
-
-/**
- * In the narrow queries below, an anomaly's ASTRE row is looked up one at a time (only the few
- * anomalies without a Chorus invoice have one). Joined plainly, the planner may hash ~400 000
- * mostly-NULL astre_row_key values into a parallel hash right join, seen running for minutes;
- * LIMIT 1 (row_key is the primary key: it changes nothing) keeps this subquery from being turned
- * back into that join.
- */
-const NARROW_ASTRE_JOIN = `LEFT JOIN LATERAL (
-    SELECT x.invoice_number, x.supplier_siret, x.supplier_name, x.amount_ttc FROM astre_invoice x
-     WHERE x.row_key = a.astre_row_key AND a.id_facture IS NULL LIMIT 1) ai ON true`;
-
-/**
- * `FROM anomaly a` with only the joins the given SQL (a WHERE, an ORDER BY) reads, for counting
- * and for sorting narrow rows. Leaving the others out changes no result: the left joins are on
- * unique keys, and every anomaly has its budget (budget_id NOT NULL REFERENCES budget).
- */
-export function anomalyFrom(...sql: readonly string[]): string {
-  const text = sql.join(' ');
-  const used = JOINS.filter(([alias]) => new RegExp(`(^|[^\\w.])${alias}\\.`).test(text));
-  return `
-  FROM anomaly a${used.map(([alias, join]) => `\n  ${alias === 'ai' ? NARROW_ASTRE_JOIN : join}`).join('')}`;
-}
+  JOIN budget b ON b.id = a.budget_id`;
 
 export const ANOMALY_COLUMNS = `
-  a.id, a.code, a.severity, a.actor, a.state, b.code AS budget_code, b.label AS budget_label, a.id_facture,
-  coalesce(c.numero_facture, ai.invoice_number) AS invoice_number,
-  coalesce(c.code_fournisseur, ai.supplier_siret) AS supplier_siret,
-  coalesce(c.designation_fournisseur, ai.supplier_name) AS supplier_name,
-  coalesce(c.montant_ttc, ai.amount_ttc) AS amount_ttc,
-  c.statut AS chorus_status, c.numero_bon_commande,
-  ($1::date - (c.date_heure_etat_courant AT TIME ZONE 'Europe/Paris')::date) AS days_in_status,
-  CASE WHEN p.due_date IS NOT NULL AND p.days_late = 0 THEN p.days_left END AS dgp_days_left,
-  p.days_late AS dgp_days_late,
-  coalesce(p.euros_at_risk, 0) AS euros_at_risk,
-  u.id AS assignee_id, u.display_name AS assignee_name,
+  a.id, a.code, a.severity, a.actor, a.state, a.budget_code, b.label AS budget_label, a.id_facture,
+  a.invoice_number, a.supplier_siret, a.supplier_name, a.amount_ttc,
+  a.chorus_status, a.engagement AS numero_bon_commande,
+  ($1::date - (a.status_at AT TIME ZONE 'Europe/Paris')::date) AS days_in_status,
+  CASE WHEN a.dgp_due_date IS NOT NULL AND a.dgp_days_late = 0 THEN a.dgp_days_left END AS dgp_days_left,
+  a.dgp_days_late, a.euros_at_risk,
+  a.assignee_id, a.assignee_name,
   a.first_detected_at, a.last_detected_at, a.resolved_at, a.resolution_reason,
   (SELECT count(*) FROM anomaly_note n WHERE n.anomaly_id = a.id)::int AS notes_count,
   a.details`;
@@ -241,16 +212,11 @@ export function buildAnomalyQuery(
     return `$${params.length}`;
   };
 
-  // On budget_id (what the join to budget matches), so that the filter needs no join.
   if (user.budgetCodes) {
-    conditions.push(
-      `a.budget_id IN (SELECT id FROM budget WHERE code = ANY(${param(user.budgetCodes)}::text[]))`,
-    );
+    conditions.push(`a.budget_code = ANY(${param(user.budgetCodes)}::text[])`);
   }
   if (query.budget?.length) {
-    conditions.push(
-      `a.budget_id IN (SELECT id FROM budget WHERE code = ANY(${param(query.budget)}::text[]))`,
-    );
+    conditions.push(`a.budget_code = ANY(${param(query.budget)}::text[])`);
   }
   if (query.code?.length) {
     conditions.push(`a.code = ANY(${param(query.code)}::text[])`);
@@ -272,12 +238,13 @@ export function buildAnomalyQuery(
     const digits = query.supplier.replace(/\s/g, '');
     conditions.push(
       /^\d{14}$/.test(digits)
-        ? `coalesce(c.code_fournisseur, ai.supplier_siret) = ${param(digits)}`
-        : `coalesce(c.designation_fournisseur, ai.supplier_name) ILIKE ${param(`%${escapeLike(query.supplier)}%`)}`,
+        ? `a.supplier_siret = ${param(digits)}`
+        : // search_text (trigram-indexed) holds the name: it narrows, the name decides.
+          `(a.search_text ILIKE ${param(`%${escapeLike(query.supplier)}%`)} AND a.supplier_name ILIKE $${params.length})`,
     );
   }
   if (query.chorusStatus?.length) {
-    conditions.push(`c.statut = ANY(${param(query.chorusStatus)}::text[])`);
+    conditions.push(`a.chorus_status = ANY(${param(query.chorusStatus)}::text[])`);
   }
   const age = `($1::date - (a.first_detected_at AT TIME ZONE 'Europe/Paris')::date)`;
   if (query.minAgeDays !== undefined) {
@@ -287,29 +254,28 @@ export function buildAnomalyQuery(
     conditions.push(`${age} <= ${param(query.maxAgeDays)}`);
   }
   if (query.minAmount !== undefined) {
-    conditions.push(`coalesce(c.montant_ttc, ai.amount_ttc) >= ${param(query.minAmount)}`);
+    conditions.push(`a.amount_ttc >= ${param(query.minAmount)}`);
   }
   if (query.maxAmount !== undefined) {
-    conditions.push(`coalesce(c.montant_ttc, ai.amount_ttc) <= ${param(query.maxAmount)}`);
+    conditions.push(`a.amount_ttc <= ${param(query.maxAmount)}`);
   }
   if (query.minEurosAtRisk !== undefined) {
-    conditions.push(`coalesce(p.euros_at_risk, 0) >= ${param(query.minEurosAtRisk)}`);
+    conditions.push(`a.euros_at_risk >= ${param(query.minEurosAtRisk)}`);
   }
   if (query.q) {
-    const like = param(`%${escapeLike(query.q)}%`);
+    // search_text = invoice number, supplier name and engagement joined by a control character
+    // nobody types: one trigram-indexed ILIKE finds the text in any of them, never across two.
     conditions.push(
-      `(coalesce(c.numero_facture, ai.invoice_number) ILIKE ${like}
-        OR coalesce(c.designation_fournisseur, ai.supplier_name) ILIKE ${like}
-        OR coalesce(c.code_fournisseur, ai.supplier_siret) LIKE ${param(`${query.q.replace(/\s/g, '')}%`)}
-        OR c.numero_bon_commande ILIKE ${like})`,
+      `(a.search_text ILIKE ${param(`%${escapeLike(query.q)}%`)}
+        OR a.supplier_siret LIKE ${param(`${escapeLike(query.q.replace(/\s/g, ''))}%`)})`,
     );
   }
 
   const sort = query.sort ?? 'eurosAtRisk';
   const descending = (query.dir ?? (query.sort ? 'asc' : 'desc')) === 'desc';
-  const direction = INVERTED.has(sort) ? !descending : descending;
-  const nulls = NEVER_NULL.has(sort) ? '' : ' NULLS LAST';
-  const orderBy = `${SORT_COLUMNS[sort]} ${direction ? 'DESC' : 'ASC'}${nulls}, a.id ${descending ? 'DESC' : 'ASC'}`;
+  const direction = (INVERTED.has(sort) ? !descending : descending) ? 'DESC' : 'ASC';
+  const { sql, nullable } = SORTS[sort];
+  const orderBy = `${sql} ${direction}${nullable ? ' NULLS LAST' : ''}, a.id ${direction}`;
   return { where: `WHERE ${conditions.join(' AND ')}`, params, orderBy };
 }
 

@@ -362,8 +362,11 @@ describe('anomaly exports', () => {
            FROM budget b, generate_series(1, 5000) AS i WHERE b.code = '43'`,
       );
       await db.query(
-        `INSERT INTO anomaly (code, subject_key, id_facture, budget_id, severity, actor)
-         SELECT 'MAD_NON_INTEGREE', 'bulk:' || c.id_facture, c.id_facture, c.budget_id, 'CRITIQUE', 'SIF'
+        `INSERT INTO anomaly (code, subject_key, id_facture, budget_id, severity, actor, budget_code,
+            invoice_number, supplier_siret, supplier_name, amount_ttc, chorus_status, status_at)
+         SELECT 'MAD_NON_INTEGREE', 'bulk:' || c.id_facture, c.id_facture, c.budget_id, 'CRITIQUE', 'SIF', '43',
+                c.numero_facture, c.code_fournisseur, c.designation_fournisseur, c.montant_ttc, c.statut,
+                c.date_heure_etat_courant
            FROM chorus_invoice c WHERE c.id_facture > 100000`,
       );
     });

@@ -259,4 +259,58 @@ describe('reconciliation and anomalies', () => {
       expect(row).toEqual({ state: 'RESOLUE', resolution_reason: 'La facture a été rejetée.' });
     }
   });
+
+  it('keeps the list’s copy of the invoice and of the assignee’s name up to date', async () => {
+    await seedInvoice({ id: 80, engagement: null, ttc: '250.00' });
+    await engine.run({ kind: 'invoices', ids: [80] }, 'sync', NOW);
+    const read = async (): Promise<Record<string, unknown> | undefined> =>
+      (
+        await db.query<Record<string, unknown>[]>(
+          `SELECT budget_code, invoice_number, supplier_siret, amount_ttc, chorus_status, condition_present,
+                  assignee_name, state
+             FROM anomaly WHERE id_facture = 80 AND code = 'ENGAGEMENT_ABSENT'`,
+        )
+      )[0];
+    expect(await read()).toMatchObject({
+      budget_code: '62',
+      invoice_number: 'F-80',
+      supplier_siret: SUPPLIER,
+      amount_ttc: '250.00',
+      chorus_status: 'MISE_A_DISPOSITION',
+      condition_present: true,
+      assignee_name: null,
+    });
+
+    // The invoice moves on and its amount is corrected: the anomaly's copy follows.
+    await db.query(
+      `UPDATE chorus_invoice SET statut = 'SERVICE_FAIT', montant_ttc = 260 WHERE id_facture = 80`,
+    );
+    await engine.run({ kind: 'invoices', ids: [80] }, 'sync', NOW);
+    expect(await read()).toMatchObject({ chorus_status: 'SERVICE_FAIT', amount_ttc: '260.00' });
+
+    // Assigned, then the agent is renamed: the name shown and sorted on follows.
+    const [agent] = await db.query<{ id: string }[]>(
+      `INSERT INTO app_user (email, display_name, role, password_hash)
+       VALUES ('renamed@cd31.test', 'Agent Avant', 'agent', 'x') RETURNING id`,
+    );
+    await db.query(
+      `UPDATE anomaly SET assignee_id = $1 WHERE id_facture = 80 AND code = 'ENGAGEMENT_ABSENT'`,
+      [agent?.id],
+    );
+    expect(await read()).toMatchObject({ assignee_name: 'Agent Avant' });
+    await db.query(`UPDATE app_user SET display_name = 'Agent Après' WHERE id = $1`, [agent?.id]);
+    expect(await read()).toMatchObject({ assignee_name: 'Agent Après' });
+
+    // The engagement is filled in: the anomaly resolves itself and its copy still follows.
+    await db.query(
+      `UPDATE chorus_invoice SET numero_bon_commande = 'CP2025/X123456/1', statut = 'MANDATEE' WHERE id_facture = 80`,
+    );
+    await engine.run({ kind: 'invoices', ids: [80] }, 'sync', NOW);
+    expect(await read()).toMatchObject({
+      condition_present: false,
+      state: 'RESOLUE',
+      chorus_status: 'MANDATEE',
+      assignee_name: 'Agent Après',
+    });
+  });
 });

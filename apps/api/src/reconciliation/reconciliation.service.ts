@@ -6,7 +6,6 @@ import {
   astreIsAhead,
   engagementAbsentSql,
   engagementMalformedSql,
-  ENGAGEMENT_PATTERN_SQL,
   parisCalendarDate,
   type AnomalyCode,
 } from '@cd31/domain';
@@ -37,6 +36,7 @@ export interface ReconciliationResult {
 }
 
 const RECONCILIATION_LOCK_KEY = 3_100_000_002;
+const RECONCILIATION_WORK_MEM = '128MB';
 
 /** Why an anomaly resolved itself, in the words the agents read in its history. */
 const RESOLUTION_REASONS: Readonly<Record<AnomalyCode, string>> = {
@@ -88,27 +88,38 @@ export class ReconciliationService {
     now = new Date(),
   ): Promise<ReconciliationResult> {
     const started = Date.now();
+    const steps: Record<string, number> = {};
+    const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+      const stepStarted = Date.now();
+      try {
+        return await work();
+      } finally {
+        steps[step] = (steps[step] ?? 0) + Date.now() - stepStarted;
+      }
+    };
     const result = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK_KEY]);
+      // Set-based statements over every invoice: enough memory for their hashes and sorts not to
+      // spill to disk (the server's default, 4 MB, is sized for many small queries).
+      await manager.query(`SET LOCAL work_mem = '${RECONCILIATION_WORK_MEM}'`);
       const scopeTable = scope.kind === 'all' ? null : await this.prepareScope(manager, scope.ids);
       const invoices = await count(
         manager,
         scopeTable ? `SELECT count(*) FROM ${scopeTable}` : `SELECT count(*) FROM chorus_invoice`,
       );
-      const matched = await this.match(manager, scopeTable);
+      const matched = await timed('match', () => this.match(manager, scopeTable));
       const thresholds = await loadBudgetThresholds(manager);
-      await refreshPaymentDelays(
-        manager,
-        scopeTable,
-        now,
-        thresholds,
-        await loadInterestRates(manager),
+      const rates = await loadInterestRates(manager);
+      await timed('paymentDelays', () =>
+        refreshPaymentDelays(manager, scopeTable, now, thresholds, rates),
       );
-      const detected = await this.detect(manager, scopeTable, thresholds, now);
-      const merged = await this.merge(manager, scopeTable);
+      const detected = await timed('detect', () =>
+        this.detect(manager, scopeTable, thresholds, now),
+      );
+      const merged = await timed('merge', () => this.merge(manager, scopeTable));
       const [run] = await manager.query<{ id: string }[]>(
-        `INSERT INTO reconciliation_run (trigger, scope, ended_at, invoices, matched, detected, opened, reopened, resolved, duration_ms)
-         VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `INSERT INTO reconciliation_run (trigger, scope, ended_at, invoices, matched, detected, opened, reopened, resolved, duration_ms, steps)
+         VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [
           trigger,
           scope.kind,
@@ -119,6 +130,7 @@ export class ReconciliationService {
           merged.reopened,
           merged.resolved,
           Date.now() - started,
+          JSON.stringify(steps),
         ],
       );
       return {
@@ -131,7 +143,7 @@ export class ReconciliationService {
         durationMs: Date.now() - started,
       };
     });
-    this.logger.log({ msg: 'reconciliation done', trigger, ...result });
+    this.logger.log({ msg: 'reconciliation done', trigger, ...result, steps });
     return result;
   }
 
@@ -228,7 +240,15 @@ export class ReconciliationService {
       ],
     );
     const inScope = scopeTable ? `AND c.id_facture IN (SELECT id FROM ${scopeTable})` : '';
-    // One row per invoice with what every rule needs; rejected invoices carry no anomaly.
+    // Where the invoice's engagement is engaged in ASTRE (normalised number → budgets).
+    await manager.query(`
+      CREATE TEMP TABLE recon_engagement ON COMMIT DROP AS
+      SELECT engagement_norm, array_agg(DISTINCT budget_code ORDER BY budget_code) AS budgets
+        FROM astre_engagement GROUP BY engagement_norm`);
+    await manager.query('ANALYZE recon_engagement');
+    // One row per invoice with what every rule needs, each pattern evaluated once; rejected
+    // invoices carry no anomaly.
+    const engagement = 'c.numero_bon_commande';
     await manager.query(
       `CREATE TEMP TABLE recon_invoice ON COMMIT DROP AS
        SELECT c.id_facture, c.budget_id, b.code AS budget_code, c.statut, c.type_facture,
@@ -236,21 +256,31 @@ export class ReconciliationService {
               c.code_service_executant, c.montant_ttc,
               ($1::date - (c.date_heure_etat_courant AT TIME ZONE 'Europe/Paris')::date) AS days_in_status,
               m.astre_row_key, a.budget_code AS astre_budget, a.etat AS astre_etat, a.amount_ttc AS astre_amount,
-              t.mad_non_integree_days, t.mad_en_traitement_days, t.a_recycler_days, t.tolerance_cents
+              t.mad_non_integree_days, t.mad_en_traitement_days, t.a_recycler_days, t.tolerance_cents,
+              CASE WHEN ${engagementAbsentSql(engagement)} THEN 'ABSENT'
+                   WHEN ${engagementMalformedSql(engagement)} THEN 'MAL_FORME'
+                   ELSE 'BIEN_FORME' END AS engagement_kind,
+              e.budgets AS engagement_budgets
          FROM chorus_invoice c
          JOIN budget b ON b.id = c.budget_id
          JOIN recon_threshold t ON t.budget_id = c.budget_id
          LEFT JOIN invoice_match m ON m.id_facture = c.id_facture
          LEFT JOIN astre_invoice a ON a.row_key = m.astre_row_key
+         LEFT JOIN recon_engagement e ON e.engagement_norm = c.numero_bon_commande
         WHERE c.statut <> 'REJETEE' ${inScope}`,
       [parisCalendarDate(now)],
     );
     await manager.query('ANALYZE recon_invoice');
 
-    const insert = (sql: string): Promise<unknown> =>
-      manager.query(`INSERT INTO detected (code, subject_key, id_facture, astre_row_key, budget_id, details)
+    const insert = async (sql: string): Promise<void> => {
+      const ruleStarted = Date.now();
+      await manager.query(`INSERT INTO detected (code, subject_key, id_facture, astre_row_key, budget_id, details)
                      ${sql}
                      ON CONFLICT (code, subject_key) DO UPDATE SET details = detected.details || excluded.details`);
+      this.logger.debug(
+        `rule ${/'([A-Z_]+)'/.exec(sql)?.[1] ?? '?'}: ${Date.now() - ruleStarted} ms`,
+      );
+    };
     const subject = `'F:' || r.id_facture`;
 
     await insert(`
@@ -277,29 +307,25 @@ export class ReconciliationService {
         FROM recon_invoice r LEFT JOIN budget ab ON ab.code = r.astre_budget
        WHERE r.astre_row_key IS NOT NULL AND r.astre_budget <> r.budget_code`);
 
-    // Engagements: absent, malformed, unknown to ASTRE, or engaged on another budget.
-    const engagement = 'r.numero_bon_commande';
+    // Engagements: absent, malformed, unknown to ASTRE, or engaged on another budget. A well-formed
+    // number is already in its normal form (the pattern has no space and no lower case).
     await insert(`
       SELECT 'ENGAGEMENT_ABSENT', ${subject}, r.id_facture, NULL, r.budget_id, '{}'::jsonb
-        FROM recon_invoice r WHERE ${engagementAbsentSql(engagement)}`);
+        FROM recon_invoice r WHERE r.engagement_kind = 'ABSENT'`);
     await insert(`
-      SELECT 'ENGAGEMENT_MAL_FORME', ${subject}, r.id_facture, NULL, r.budget_id, jsonb_build_object('value', ${engagement})
-        FROM recon_invoice r WHERE ${engagementMalformedSql(engagement)}`);
-    await manager.query(`
-      CREATE TEMP TABLE recon_engagement ON COMMIT DROP AS
-      SELECT engagement_norm, array_agg(DISTINCT budget_code ORDER BY budget_code) AS budgets
-        FROM astre_engagement GROUP BY engagement_norm`);
+      SELECT 'ENGAGEMENT_MAL_FORME', ${subject}, r.id_facture, NULL, r.budget_id, jsonb_build_object('value', r.numero_bon_commande)
+        FROM recon_invoice r WHERE r.engagement_kind = 'MAL_FORME'`);
     await insert(`
-      SELECT 'ENGAGEMENT_INCONNU', ${subject}, r.id_facture, NULL, r.budget_id, jsonb_build_object('value', ${engagement})
-        FROM recon_invoice r LEFT JOIN recon_engagement e ON e.engagement_norm = ${engagement}
-       WHERE ${engagement} ~ '${ENGAGEMENT_PATTERN_SQL}' AND e.engagement_norm IS NULL
+      SELECT 'ENGAGEMENT_INCONNU', ${subject}, r.id_facture, NULL, r.budget_id, jsonb_build_object('value', r.numero_bon_commande)
+        FROM recon_invoice r
+       WHERE r.engagement_kind = 'BIEN_FORME' AND r.engagement_budgets IS NULL
          AND EXISTS (SELECT 1 FROM astre_engagement)`);
     await insert(`
       SELECT 'BUDGET_INCOHERENT', ${subject}, r.id_facture, NULL, r.budget_id,
-             jsonb_build_object('engagement', ${engagement}, 'engagementBudgets', to_jsonb(e.budgets),
-                                'expectedSiret', (SELECT siret FROM budget WHERE code = e.budgets[1]))
-        FROM recon_invoice r JOIN recon_engagement e ON e.engagement_norm = ${engagement}
-       WHERE ${engagement} ~ '${ENGAGEMENT_PATTERN_SQL}' AND NOT (r.budget_code = ANY(e.budgets))`);
+             jsonb_build_object('engagement', r.numero_bon_commande, 'engagementBudgets', to_jsonb(r.engagement_budgets),
+                                'expectedSiret', eb.siret)
+        FROM recon_invoice r LEFT JOIN budget eb ON eb.code = r.engagement_budgets[1]
+       WHERE r.engagement_kind = 'BIEN_FORME' AND NOT (r.budget_code = ANY(r.engagement_budgets))`);
 
     // Code service: absent, or not a service of the budget (once Chorus Pro told us its services).
     await insert(`
@@ -314,15 +340,33 @@ export class ReconciliationService {
                           WHERE s.budget_id = r.budget_id
                             AND upper(btrim(s.code_service)) = upper(btrim(r.code_service_executant)))`);
 
+    // Duplicates: other live invoices of the same supplier with the same number. A full run finds
+    // the keys seen twice among its invoices (all the live ones), then gathers their ids; a scoped
+    // run looks up its few invoices' groups by index.
+    await manager.query(
+      scopeTable
+        ? `CREATE TEMP TABLE recon_duplicate ON COMMIT DROP AS
+           SELECT o.code_fournisseur, upper(btrim(o.numero_facture)) AS numero_norm,
+                  array_agg(o.id_facture ORDER BY o.id_facture) AS ids
+             FROM chorus_invoice o
+            WHERE o.statut <> 'REJETEE'
+              AND (o.code_fournisseur, upper(btrim(o.numero_facture))) IN
+                  (SELECT r.code_fournisseur, r.numero_norm FROM recon_invoice r)
+            GROUP BY 1, 2 HAVING count(*) > 1`
+        : `CREATE TEMP TABLE recon_duplicate ON COMMIT DROP AS
+           WITH twice AS MATERIALIZED (
+             SELECT code_fournisseur, numero_norm FROM recon_invoice
+              GROUP BY 1, 2 HAVING count(*) > 1
+           )
+           SELECT r.code_fournisseur, r.numero_norm, array_agg(r.id_facture ORDER BY r.id_facture) AS ids
+             FROM recon_invoice r JOIN twice t USING (code_fournisseur, numero_norm)
+            GROUP BY 1, 2`,
+    );
     await insert(`
-      SELECT 'DOUBLON', ${subject}, r.id_facture, NULL, r.budget_id, jsonb_build_object('others', d.others)
+      SELECT 'DOUBLON', ${subject}, r.id_facture, NULL, r.budget_id,
+             jsonb_build_object('others', to_jsonb(array_remove(d.ids, r.id_facture)))
         FROM recon_invoice r
-        JOIN LATERAL (
-          SELECT jsonb_agg(o.id_facture ORDER BY o.id_facture) AS others
-            FROM chorus_invoice o
-           WHERE o.code_fournisseur = r.code_fournisseur AND upper(btrim(o.numero_facture)) = r.numero_norm
-             AND o.id_facture <> r.id_facture AND o.statut <> 'REJETEE'
-        ) d ON d.others IS NOT NULL`);
+        JOIN recon_duplicate d ON d.code_fournisseur = r.code_fournisseur AND d.numero_norm = r.numero_norm`);
     await insert(`
       SELECT 'AVOIR_DEPOSE', ${subject}, r.id_facture, NULL, r.budget_id, '{}'::jsonb
         FROM recon_invoice r WHERE r.type_facture = 'AVOIR'`);
@@ -356,67 +400,105 @@ export class ReconciliationService {
     manager: EntityManager,
     scopeTable: string | null,
   ): Promise<{ opened: number; reopened: number; resolved: number }> {
-    const [upsert] = await manager.query<{ opened: number; reopened: number }[]>(`
-      WITH catalogue (code, severity, actor, reason) AS (VALUES ${CATALOGUE_VALUES}),
-      previous AS (
-        SELECT a.id, a.state, a.condition_present
-          FROM anomaly a JOIN detected d ON d.code = a.code AND d.subject_key = a.subject_key
-      ),
-      upserted AS (
-        INSERT INTO anomaly AS a (code, subject_key, id_facture, astre_row_key, budget_id, severity, actor, details)
-        SELECT d.code, d.subject_key, d.id_facture, d.astre_row_key, d.budget_id, k.severity, k.actor, d.details
-          FROM detected d JOIN catalogue k ON k.code = d.code
-        ON CONFLICT (code, subject_key) DO UPDATE SET
-          details = excluded.details,
-          budget_id = excluded.budget_id,
-          astre_row_key = excluded.astre_row_key,
-          severity = excluded.severity,
-          actor = excluded.actor,
-          last_detected_at = now(),
-          condition_present = true,
-          state = CASE WHEN NOT a.condition_present AND a.state = 'RESOLUE' THEN 'OUVERTE' ELSE a.state END,
-          resolved_at = CASE WHEN NOT a.condition_present AND a.state = 'RESOLUE' THEN NULL ELSE a.resolved_at END,
-          resolution_reason = CASE WHEN NOT a.condition_present AND a.state = 'RESOLUE' THEN NULL ELSE a.resolution_reason END,
-          resolved_automatically = CASE WHEN NOT a.condition_present AND a.state = 'RESOLUE' THEN false ELSE a.resolved_automatically END,
-          updated_at = CASE WHEN NOT a.condition_present AND a.state = 'RESOLUE' THEN now() ELSE a.updated_at END
-        RETURNING a.id, a.state, (xmax = 0) AS inserted
+    // Rows are written only when something changed: a run that finds what the last one found
+    // writes nothing. The plan pairs each detection with its anomaly, if any, once.
+    await manager.query(`
+      CREATE TEMP TABLE merge_plan ON COMMIT DROP AS
+      WITH catalogue (code, severity, actor, reason) AS (VALUES ${CATALOGUE_VALUES})
+      SELECT d.code, d.subject_key, d.id_facture, d.astre_row_key, d.budget_id, k.severity, k.actor, d.details,
+             ${LIST_COLUMN_VALUES},
+             a.id AS anomaly_id,
+             a.id IS NOT NULL AND a.condition_present
+               AND (a.details, a.budget_id, a.astre_row_key, a.severity, a.actor, ${LIST_COLUMN_NAMES.map((c) => `a.${c}`).join(', ')})
+                   IS NOT DISTINCT FROM
+                   (d.details, d.budget_id, d.astre_row_key, k.severity, k.actor, ${LIST_COLUMNS.map(([, value]) => value).join(', ')})
+               AS unchanged
+        FROM detected d
+        JOIN catalogue k ON k.code = d.code
+        ${listColumnJoins('d')}
+        LEFT JOIN anomaly a ON a.code = d.code AND a.subject_key = d.subject_key`);
+    const [inserted] = await manager.query<{ opened: number }[]>(`
+      WITH inserted AS (
+        INSERT INTO anomaly (code, subject_key, id_facture, astre_row_key, budget_id, severity, actor, details,
+                             ${LIST_COLUMN_NAMES.join(', ')})
+        SELECT code, subject_key, id_facture, astre_row_key, budget_id, severity, actor, details,
+               ${LIST_COLUMN_NAMES.join(', ')}
+          FROM merge_plan WHERE anomaly_id IS NULL
+        ON CONFLICT (code, subject_key) DO NOTHING
+        RETURNING id, state
       ),
       events AS (
         INSERT INTO anomaly_event (anomaly_id, kind, from_state, to_state)
-        SELECT u.id, CASE WHEN u.inserted THEN 'detected' ELSE 'reopened' END,
-               CASE WHEN u.inserted THEN NULL ELSE p.state END, u.state
-          FROM upserted u LEFT JOIN previous p ON p.id = u.id
-         WHERE u.inserted OR (p.state = 'RESOLUE' AND u.state = 'OUVERTE')
-        RETURNING kind
+        SELECT id, 'detected', NULL, state FROM inserted
+        RETURNING 1
       )
-      SELECT count(*) FILTER (WHERE kind = 'detected')::int AS opened,
-             count(*) FILTER (WHERE kind = 'reopened')::int AS reopened
-        FROM events`);
+      SELECT count(*)::int AS opened FROM events`);
+    const [updated] = await manager.query<{ reopened: number }[]>(`
+      WITH changed AS (
+        SELECT p.*, a.state AS old_state, a.condition_present AS was_present
+          FROM merge_plan p JOIN anomaly a ON a.id = p.anomaly_id
+         WHERE NOT p.unchanged
+           FOR UPDATE OF a
+      ),
+      updated AS (
+        UPDATE anomaly a SET
+          details = c.details,
+          budget_id = c.budget_id,
+          astre_row_key = c.astre_row_key,
+          severity = c.severity,
+          actor = c.actor,
+          ${LIST_COLUMN_NAMES.map((n) => `${n} = c.${n}`).join(',\n          ')},
+          last_detected_at = now(),
+          condition_present = true,
+          state = CASE WHEN NOT c.was_present AND c.old_state = 'RESOLUE' THEN 'OUVERTE' ELSE a.state END,
+          resolved_at = CASE WHEN NOT c.was_present AND c.old_state = 'RESOLUE' THEN NULL ELSE a.resolved_at END,
+          resolution_reason = CASE WHEN NOT c.was_present AND c.old_state = 'RESOLUE' THEN NULL ELSE a.resolution_reason END,
+          resolved_automatically = CASE WHEN NOT c.was_present AND c.old_state = 'RESOLUE' THEN false ELSE a.resolved_automatically END,
+          updated_at = CASE WHEN NOT c.was_present AND c.old_state = 'RESOLUE' THEN now() ELSE a.updated_at END
+          FROM changed c
+         WHERE a.id = c.anomaly_id
+        RETURNING a.id, c.old_state, a.state
+      ),
+      events AS (
+        INSERT INTO anomaly_event (anomaly_id, kind, from_state, to_state)
+        SELECT id, 'reopened', old_state, state FROM updated
+         WHERE old_state = 'RESOLUE' AND state = 'OUVERTE'
+        RETURNING 1
+      )
+      SELECT count(*)::int AS reopened FROM events`);
+    const upsert = { opened: inserted?.opened ?? 0, reopened: updated?.reopened ?? 0 };
 
+    // Anomalies of the scope not detected this time: the condition is gone (open ones resolve
+    // themselves, with the reason), and the list's copy of their invoice follows the invoice.
     const inScope = scopeTable
       ? `AND (x.id_facture IN (SELECT id FROM ${scopeTable}) OR x.code = 'ABSENTE_CHORUS')`
       : '';
     const [gone] = await manager.query<{ resolved: number }[]>(`
       WITH catalogue (code, severity, actor, reason) AS (VALUES ${CATALOGUE_VALUES}),
-      vanished AS (
-        SELECT x.id, x.state AS old_state,
-               CASE WHEN c.statut = 'REJETEE' THEN 'La facture a été rejetée.' ELSE k.reason END AS reason
+      undetected AS (
+        SELECT x.id, x.state AS old_state, x.condition_present AS was_present,
+               CASE WHEN lc.statut = 'REJETEE' THEN 'La facture a été rejetée.' ELSE k.reason END AS reason,
+               ${LIST_COLUMN_VALUES}
           FROM anomaly x
           JOIN catalogue k ON k.code = x.code
-          LEFT JOIN chorus_invoice c ON c.id_facture = x.id_facture
-         WHERE x.condition_present ${inScope}
-           AND NOT EXISTS (SELECT 1 FROM detected d WHERE d.code = x.code AND d.subject_key = x.subject_key)
+          ${listColumnJoins('x')}
+         WHERE NOT EXISTS (SELECT 1 FROM detected d WHERE d.code = x.code AND d.subject_key = x.subject_key)
+           ${inScope}
       ),
       updated AS (
         UPDATE anomaly a SET
           condition_present = false,
-          state = CASE WHEN a.state IN ('OUVERTE', 'EN_COURS') THEN 'RESOLUE' ELSE a.state END,
-          resolved_at = CASE WHEN a.state IN ('OUVERTE', 'EN_COURS') THEN now() ELSE a.resolved_at END,
-          resolution_reason = CASE WHEN a.state IN ('OUVERTE', 'EN_COURS') THEN v.reason ELSE a.resolution_reason END,
-          resolved_automatically = CASE WHEN a.state IN ('OUVERTE', 'EN_COURS') THEN true ELSE a.resolved_automatically END,
-          updated_at = now()
-          FROM vanished v
+          state = CASE WHEN a.condition_present AND a.state IN ('OUVERTE', 'EN_COURS') THEN 'RESOLUE' ELSE a.state END,
+          resolved_at = CASE WHEN a.condition_present AND a.state IN ('OUVERTE', 'EN_COURS') THEN now() ELSE a.resolved_at END,
+          resolution_reason = CASE WHEN a.condition_present AND a.state IN ('OUVERTE', 'EN_COURS') THEN v.reason ELSE a.resolution_reason END,
+          resolved_automatically = CASE WHEN a.condition_present AND a.state IN ('OUVERTE', 'EN_COURS') THEN true ELSE a.resolved_automatically END,
+          updated_at = CASE WHEN a.condition_present THEN now() ELSE a.updated_at END,
+          ${LIST_COLUMN_NAMES.map((c) => `${c} = v.${c}`).join(',\n          ')}
+          FROM undetected v
          WHERE a.id = v.id
+           AND (v.was_present
+                OR (${LIST_COLUMN_NAMES.map((c) => `a.${c}`).join(', ')})
+                   IS DISTINCT FROM (${LIST_COLUMN_NAMES.map((c) => `v.${c}`).join(', ')}))
         RETURNING a.id, v.old_state, a.state, v.reason
       ),
       events AS (
@@ -432,6 +514,34 @@ export class ReconciliationService {
       resolved: gone?.resolved ?? 0,
     };
   }
+}
+
+/**
+ * The list's copy of an anomaly's invoice (migration 1764000700000): Chorus Pro data, else the
+ * ASTRE row's for an anomaly without Chorus invoice, and the payment-delay clock.
+ */
+const LIST_COLUMNS: readonly (readonly [name: string, value: string])[] = [
+  ['budget_code', 'lb.code'],
+  ['invoice_number', `coalesce(lc.numero_facture, la.invoice_number, '')`],
+  ['supplier_siret', 'coalesce(lc.code_fournisseur, la.supplier_siret)'],
+  ['supplier_name', `coalesce(lc.designation_fournisseur, la.supplier_name, '')`],
+  ['amount_ttc', 'coalesce(lc.montant_ttc, la.amount_ttc)'],
+  ['chorus_status', 'lc.statut'],
+  ['engagement', 'lc.numero_bon_commande'],
+  ['status_at', 'lc.date_heure_etat_courant'],
+  ['dgp_due_date', 'lp.due_date'],
+  ['dgp_days_left', 'lp.days_left'],
+  ['dgp_days_late', 'lp.days_late'],
+  ['euros_at_risk', 'coalesce(lp.euros_at_risk, 0)'],
+];
+const LIST_COLUMN_NAMES = LIST_COLUMNS.map(([name]) => name);
+const LIST_COLUMN_VALUES = LIST_COLUMNS.map(([name, value]) => `${value} AS ${name}`).join(', ');
+
+function listColumnJoins(alias: string): string {
+  return `JOIN budget lb ON lb.id = ${alias}.budget_id
+          LEFT JOIN chorus_invoice lc ON lc.id_facture = ${alias}.id_facture
+          LEFT JOIN astre_invoice la ON la.row_key = ${alias}.astre_row_key AND ${alias}.id_facture IS NULL
+          LEFT JOIN invoice_payment_delay lp ON lp.id_facture = ${alias}.id_facture`;
 }
 
 async function count(manager: EntityManager, sql: string): Promise<number> {

@@ -50,6 +50,11 @@ export interface AnomalyListQuery extends AnomalyFilters {
   readonly offset?: number;
   /** At most 500. */
   readonly limit?: number;
+  /**
+   * `false`: a full page comes without its total (`total: null`). The grid asks for the total
+   * with its first block only; counting every match again for each block scrolled is wasted.
+   */
+  readonly withTotal?: boolean;
 }
 
 export interface UserRefDto {
@@ -94,7 +99,8 @@ export interface AnomalyRowDto {
 /** A page for ag-grid's infinite row model: `total` is the last row index + 1. */
 export interface AnomalyPageDto {
   readonly rows: readonly AnomalyRowDto[];
-  readonly total: number;
+  /** Every match of the filters; null when not asked for (`withTotal=false`) on a full page. */
+  readonly total: number | null;
 }
 
 export interface AnomalyCountsDto {

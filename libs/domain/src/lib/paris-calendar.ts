@@ -60,18 +60,61 @@ export function parisCalendarDate(instant: Date | string): CalendarDate {
   if (Number.isNaN(date.getTime())) {
     throw new RangeError(`Invalid instant: "${String(instant)}"`);
   }
+  return parisDateOfInstant(date);
+}
+
+const HOUR_MS = 3_600_000;
+/**
+ * Paris date by UTC hour. Paris has been a whole number of hours off UTC since 1945 and changes
+ * offset on the hour, so its midnight always falls on a UTC hour: every instant of a UTC hour has
+ * the same Paris date. Formatting with Intl costs microseconds; the engine converts hundreds of
+ * thousands of instants per run, over a few thousand distinct hours.
+ */
+const parisDateByUtcHour = new Map<number, CalendarDate>();
+const CACHED_FROM = Date.UTC(1946, 0, 1);
+
+function parisDateOfInstant(date: Date): CalendarDate {
+  const time = date.getTime();
+  if (time < CACHED_FROM) {
+    return formatParisDate(date);
+  }
+  const hour = Math.floor(time / HOUR_MS);
+  let cached = parisDateByUtcHour.get(hour);
+  if (cached === undefined) {
+    if (parisDateByUtcHour.size >= 200_000) {
+      parisDateByUtcHour.clear();
+    }
+    cached = formatParisDate(new Date(hour * HOUR_MS));
+    parisDateByUtcHour.set(hour, cached);
+  }
+  return cached;
+}
+
+function formatParisDate(date: Date): CalendarDate {
   const parts = formatter().formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
+/** Day numbers of the dates already validated (a run meets a few thousand distinct dates). */
+const dayNumbers = new Map<CalendarDate, number>();
+
 function dayNumber(date: CalendarDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) {
+    return known;
+  }
   if (!isCalendarDate(date)) {
     throw new RangeError(`Invalid calendar date: "${date}"`);
   }
   const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  const day = Date.UTC(y, m - 1, d) / DAY_MS;
+  if (dayNumbers.size >= 200_000) {
+    dayNumbers.clear();
+  }
+  dayNumbers.set(date, day);
+  return day;
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
@@ -83,7 +126,21 @@ export function addCalendarDays(date: CalendarDate, days: number): CalendarDate 
   if (!Number.isInteger(days)) {
     throw new RangeError(`Expected a whole number of days, got ${days}`);
   }
-  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10);
+  return calendarDateOfDay(dayNumber(date) + days);
+}
+
+const datesByDay = new Map<number, CalendarDate>();
+
+function calendarDateOfDay(day: number): CalendarDate {
+  let date = datesByDay.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (datesByDay.size >= 200_000) {
+      datesByDay.clear();
+    }
+    datesByDay.set(day, date);
+  }
+  return date;
 }
 
 /** First day of the calendar half-year holding `date`: `YYYY-01-01` or `YYYY-07-01`. */

@@ -145,6 +145,8 @@ export interface ReconciliationRunRow {
   reopened: number | null;
   resolved: number | null;
   duration_ms: number | null;
+  /** Milliseconds per step (match, paymentDelays, detect, merge), recorded by the engine. */
+  steps?: Record<string, number> | null;
 }
 
 export async function lastReconciliationId(databaseUrl: string): Promise<number> {

@@ -98,7 +98,9 @@ export function randomQuery(prng: Prng, s: Samples): ListQuery {
   }
   const offset = prng.chance(0.3) ? prng.int(51) * 100 : prng.pick(OFFSETS);
   if (offset > 0) {
+    // As the dashboard's grid asks: the total with the first block, not with the next ones.
     query['offset'] = offset;
+    query['withTotal'] = 'false';
   }
   return query;
 }
@@ -108,7 +110,7 @@ interface Measured {
   readonly kind: QueryKind;
   readonly ms: number;
   readonly rows: number;
-  readonly total: number;
+  readonly total: number | null;
 }
 
 type QueryKind =
@@ -178,6 +180,7 @@ export async function runListPart(ctx: BenchContext): Promise<PartOutput> {
   const times = measured.map((m) => m.ms);
   const slowest = [...measured].sort((a, b) => b.ms - a.ms).slice(0, 15);
   const fullPages = measured.filter((m) => m.rows === 100).length;
+  const counted = measured.filter((m) => m.rows === 100 && m.total !== null).length;
   const kinds: QueryKind[] = [
     'anomaly columns only',
     'sort on a joined column',
@@ -213,7 +216,7 @@ export async function runListPart(ctx: BenchContext): Promise<PartOutput> {
       ]),
     ],
     notes: [
-      `GET /api/v1/anomalies, limit 100, one at a time over keep-alive, measured client-side; ${fullPages} of the pages were full (the API then also counts the matches).`,
+      `GET /api/v1/anomalies, limit 100, one at a time over keep-alive, measured client-side; ${fullPages} of the pages were full, ${counted} of them first blocks (offset 0), for which the API also counts the matches; later blocks are asked with withTotal=false, as the dashboard's grid does.`,
       `slowest: ${slowest
         .slice(0, 5)
         .map((m) => `${Math.round(m.ms)} ms ${m.query}`)

@@ -5,6 +5,8 @@ import { AstreImports1764000300000 } from './1764000300000-astre-imports';
 import { Anomalies1764000400000 } from './1764000400000-anomalies';
 import { StatsIndexes1764000500000 } from './1764000500000-stats-indexes';
 import { ListIndexes1764000600000 } from './1764000600000-list-indexes';
+import { AnomalyListColumns1764000700000 } from './1764000700000-anomaly-list-columns';
+import { BulkDerivedTables1764000800000 } from './1764000800000-bulk-derived-tables';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   Anomalies1764000400000,
   StatsIndexes1764000500000,
   ListIndexes1764000600000,
+  AnomalyListColumns1764000700000,
+  BulkDerivedTables1764000800000,
 ];

@@ -59,10 +59,12 @@ async function seed(url: string): Promise<void> {
       [ROWS],
     );
     await client.query(
-      `INSERT INTO anomaly (code, subject_key, id_facture, budget_id, severity, actor, first_detected_at)
+      `INSERT INTO anomaly (code, subject_key, id_facture, budget_id, severity, actor, first_detected_at,
+          budget_code, invoice_number, supplier_siret, supplier_name, amount_ttc, chorus_status, engagement, status_at)
        SELECT 'MAD_NON_INTEGREE', 'bench:' || c.id_facture, c.id_facture, c.budget_id, 'CRITIQUE', 'SIF',
-              c.date_heure_etat_courant
-         FROM chorus_invoice c`,
+              c.date_heure_etat_courant, b.code, c.numero_facture, c.code_fournisseur, c.designation_fournisseur,
+              c.montant_ttc, c.statut, c.numero_bon_commande, c.date_heure_etat_courant
+         FROM chorus_invoice c JOIN budget b ON b.id = c.budget_id`,
     );
     await client.query('ANALYZE');
   });

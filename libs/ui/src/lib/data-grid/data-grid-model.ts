@@ -18,10 +18,13 @@ export interface GridPageRequest {
   readonly sort: GridSort | null;
 }
 
-/** A block of rows and the size of the whole result (so the scroll bar is right). */
+/**
+ * A block of rows and the size of the whole result (so the scroll bar is right). A datasource may
+ * leave the total out (null) of blocks after the first: the grid keeps the one it knows.
+ */
 export interface GridPage<T> {
   readonly rows: readonly T[];
-  readonly total: number;
+  readonly total: number | null;
 }
 
 export type GridDatasource<T> = (request: GridPageRequest) => Promise<GridPage<T>>;

@@ -140,6 +140,16 @@ describe('DataGridComponent', () => {
     expect(host.requests.length).toBe(before);
   });
 
+  it('keeps the total it knows when a block comes without one', async () => {
+    const { host, element } = await render();
+    host.datasource.set(() => Promise.resolve({ rows: [{ id: 3, name: 'Gamma' }], total: null }));
+    TestBed.tick();
+    await settle();
+    const cells = Array.from(element.querySelectorAll<HTMLElement>('[col-id="name"].ag-cell'));
+    expect(cells.map((cell) => cell.textContent)).toContain('Gamma');
+    expect(host.total).toBe(2);
+  });
+
   it('reports a failed load', async () => {
     const { host } = await render();
     host.datasource.set(() => Promise.reject(new Error('boom')));

@@ -302,8 +302,11 @@ export class DataGridComponent<T> {
   private async load(source: GridDatasource<T>, params: IGetRowsParams<T>): Promise<void> {
     try {
       const page = await source(toPageRequest(params.startRow, params.endRow, params.sortModel));
-      params.successCallback([...page.rows], page.total);
-      this.pageLoaded.emit({ total: page.total });
+      // -1: "not told"; ag-grid then keeps the row count a previous block gave.
+      params.successCallback([...page.rows], page.total ?? -1);
+      if (page.total !== null) {
+        this.pageLoaded.emit({ total: page.total });
+      }
     } catch (error: unknown) {
       params.failCallback();
       this.loadFailed.emit(error);

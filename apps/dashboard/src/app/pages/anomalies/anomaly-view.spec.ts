@@ -128,7 +128,21 @@ describe('queries sent to the API', () => {
         { budget: ['62'] },
         { offset: 100, limit: 100, sort: { field: 'code', dir: 'desc' } },
       ),
-    ).toEqual({ budget: ['62'], sort: 'code', dir: 'desc', offset: 100, limit: 100 });
+    ).toEqual({
+      budget: ['62'],
+      sort: 'code',
+      dir: 'desc',
+      offset: 100,
+      limit: 100,
+      withTotal: false,
+    });
+  });
+
+  it('asks for the total with the first block only', () => {
+    expect(toListQuery({}, { offset: 0, limit: 100, sort: null })).toEqual({
+      offset: 0,
+      limit: 100,
+    });
   });
 
   it('ignores a grid sort the API does not know', () => {
