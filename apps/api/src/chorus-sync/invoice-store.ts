@@ -11,65 +11,42 @@ export interface PageWriteResult {
 /** Statuses before the invoice reaches the recipient: no mise à disposition yet. */
 const BEFORE_MAD = ['DEPOSEE', 'EN_COURS_ACHEMINEMENT'];
 
-/** Columns written from a recipient-search item, in the order of the unnest() below. */
-const COLUMNS = [
-  ['id_facture', 'bigint'],
-  ['numero_facture', 'text'],
-  ['type_demande_paiement', 'text'],
-  ['type_facture', 'text'],
-  ['code_fournisseur', 'text'],
-  ['type_identifiant_fournisseur', 'text'],
-  ['designation_fournisseur', 'text'],
-  ['id_destinataire', 'bigint'],
-  ['code_destinataire', 'text'],
-  ['id_service_executant', 'bigint'],
-  ['code_service_executant', 'text'],
-  ['nom_service_executant', 'text'],
-  ['date_facture', 'date'],
-  ['date_depot', 'date'],
-  ['montant_ht', 'numeric'],
-  ['montant_ttc', 'numeric'],
-  ['montant_a_payer', 'numeric'],
-  ['devise', 'text'],
-  ['statut', 'text'],
-  ['numero_marche', 'text'],
-  ['numero_bon_commande', 'text'],
-  ['facture_telechargee', 'boolean'],
-  ['date_heure_etat_courant', 'timestamptz'],
-  ['commentaire_etat_courant', 'text'],
-] as const;
-
 type Value = string | number | boolean | null;
-type Row = readonly Value[];
 
-function toRow(invoice: ChorusInvoiceSummary): Row {
-  return [
-    invoice.idFacture,
-    invoice.numeroFacture ?? '',
-    invoice.typeDemandePaiement,
-    invoice.typeFacture,
-    invoice.codeFournisseur,
-    invoice.typeIdentifiantFournisseur,
-    invoice.designationFournisseur,
-    invoice.idDestinataire,
-    invoice.codeDestinataire,
-    invoice.idServiceExecutant,
-    invoice.codeServiceExecutant,
-    invoice.nomServiceExecutant,
-    invoice.dateFacture,
-    invoice.dateDepot,
-    invoice.montantHT,
-    invoice.montantTTC,
-    invoice.montantAPayer,
-    invoice.devise,
-    invoice.statut ?? 'INCONNU',
-    invoice.numeroMarche,
-    invoice.numeroBonCommande,
-    invoice.factureTelechargeeParDestinataire,
-    invoice.dateHeureEtatCourant?.toISOString() ?? null,
-    invoice.commentaireEtatCourant,
-  ];
-}
+/**
+ * Columns written from a recipient-search item, in the order of the unnest() below, each with
+ * the value it takes from the item.
+ */
+const COLUMNS: readonly (readonly [
+  name: string,
+  type: string,
+  read: (invoice: ChorusInvoiceSummary) => Value,
+])[] = [
+  ['id_facture', 'bigint', (i) => i.idFacture],
+  ['numero_facture', 'text', (i) => i.numeroFacture ?? ''],
+  ['type_demande_paiement', 'text', (i) => i.typeDemandePaiement],
+  ['type_facture', 'text', (i) => i.typeFacture],
+  ['code_fournisseur', 'text', (i) => i.codeFournisseur],
+  ['type_identifiant_fournisseur', 'text', (i) => i.typeIdentifiantFournisseur],
+  ['designation_fournisseur', 'text', (i) => i.designationFournisseur],
+  ['id_destinataire', 'bigint', (i) => i.idDestinataire],
+  ['code_destinataire', 'text', (i) => i.codeDestinataire],
+  ['id_service_executant', 'bigint', (i) => i.idServiceExecutant],
+  ['code_service_executant', 'text', (i) => i.codeServiceExecutant],
+  ['nom_service_executant', 'text', (i) => i.nomServiceExecutant],
+  ['date_facture', 'date', (i) => i.dateFacture],
+  ['date_depot', 'date', (i) => i.dateDepot],
+  ['montant_ht', 'numeric', (i) => i.montantHT],
+  ['montant_ttc', 'numeric', (i) => i.montantTTC],
+  ['montant_a_payer', 'numeric', (i) => i.montantAPayer],
+  ['devise', 'text', (i) => i.devise],
+  ['statut', 'text', (i) => i.statut ?? 'INCONNU'],
+  ['numero_marche', 'text', (i) => i.numeroMarche],
+  ['numero_bon_commande', 'text', (i) => i.numeroBonCommande],
+  ['facture_telechargee', 'boolean', (i) => i.factureTelechargeeParDestinataire],
+  ['date_heure_etat_courant', 'timestamptz', (i) => i.dateHeureEtatCourant?.toISOString() ?? null],
+  ['commentaire_etat_courant', 'text', (i) => i.commentaireEtatCourant],
+];
 
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
@@ -93,8 +70,11 @@ function arrayElement(value: Value): string {
  * Joined rather than concatenated: one flat string, not a rope of a thousand pieces to keep alive
  * while the page waits for its turn.
  */
-function arrayLiteral(values: readonly Value[]): string {
-  return `{${values.map(arrayElement).join(',')}}`;
+function arrayLiteral(
+  invoices: readonly ChorusInvoiceSummary[],
+  read: (invoice: ChorusInvoiceSummary) => Value,
+): string {
+  return `{${invoices.map((invoice) => arrayElement(read(invoice))).join(',')}}`;
 }
 
 /**
@@ -107,10 +87,9 @@ export interface EncodedInvoices {
 }
 
 export function encodeInvoices(invoices: readonly ChorusInvoiceSummary[]): EncodedInvoices {
-  const rows = invoices.map(toRow);
   return {
-    count: rows.length,
-    columns: COLUMNS.map((_, column) => arrayLiteral(rows.map((row) => row[column] ?? null))),
+    count: invoices.length,
+    columns: COLUMNS.map(([, , read]) => arrayLiteral(invoices, read)),
   };
 }
 
