@@ -155,6 +155,47 @@ describe('anomaly list and triage', () => {
     expect(detail).toMatchObject({ state: 'EN_COURS', notesCount: 1 });
     expect(detail.assignee?.displayName).toBe('Agnès Martin (agent SIF)');
   });
+  it('counts from the per-group sums what counting the rows gives, through triage and recomputes', async () => {
+    const db = testApp.app.get(DataSource);
+    const fromRows = (): Promise<unknown[]> =>
+      db.query(
+        `SELECT state, code, severity, budget_code, assignee_id, count(*)::int AS n FROM anomaly
+          GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      );
+    const fromCounts = (): Promise<unknown[]> =>
+      db.query(
+        `SELECT state, code, severity, budget_code, assignee_id, sum(n)::int AS n FROM anomaly_count
+          GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5`,
+      );
+    expect(await fromCounts()).toEqual(await fromRows());
+
+    // Triage moves an anomaly between groups; a deletion and a recompute change others.
+    await agent.patch(`/api/v1/anomalies/${ids[1]}`).send({ assigneeId: 'me' }).expect(200);
+    await agent
+      .post('/api/v1/anomalies/bulk')
+      .send({ ids: [ids[2]], state: 'IGNOREE', comment: 'Doublon connu du service.' })
+      .expect(200);
+    expect(await fromCounts()).toEqual(await fromRows());
+    await db.query(`UPDATE chorus_invoice SET statut = 'MANDATEE' WHERE id_facture = 5`);
+    await testApp.app.get(ReconciliationService).run({ kind: 'all' }, 'test', NOW);
+    expect(await fromCounts()).toEqual(await fromRows());
+
+    // The list's total and the counts endpoint, by sums and by rows, agree.
+    const page = (await agent.get('/api/v1/anomalies?budget=62&limit=1').expect(200))
+      .body as AnomalyPageDto;
+    const [rows] = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM anomaly WHERE budget_code = '62' AND state IN ('OUVERTE', 'EN_COURS')`,
+    );
+    expect(page.total).toBe(rows?.n);
+    const byRows = (await agent.get('/api/v1/anomalies/counts?minAmount=0').expect(200))
+      .body as AnomalyCountsDto;
+    const bySums = (await agent.get('/api/v1/anomalies/counts').expect(200))
+      .body as AnomalyCountsDto;
+    expect(bySums.total).toBe(byRows.total);
+    expect([...bySums.byCode].sort((a, b) => a.code.localeCompare(b.code))).toEqual(
+      [...byRows.byCode].sort((a, b) => a.code.localeCompare(b.code)),
+    );
+  });
 });
 
 describe('audit of triage', () => {

@@ -19,7 +19,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type AuthenticatedUser } from '../auth/authenticated-user';
-import { ANOMALY_COLUMNS, ANOMALY_FROM, buildAnomalyQuery } from './anomaly-query';
+import { ANOMALY_COLUMNS, ANOMALY_FROM, buildAnomalyQuery, type BuiltQuery } from './anomaly-query';
 import {
   toAnomalyRowDto,
   toHistoryEntry,
@@ -70,15 +70,18 @@ export class AnomaliesService {
         ? offset + rows.length
         : query.withTotal === false
           ? null
-          : await this.countWhere(built.where, built.params);
+          : await this.countWhere(built);
     return { rows: rows.map(toAnomalyRowDto), total };
   }
 
   async counts(query: AnomalyListQuery, user: AuthenticatedUser): Promise<AnomalyCountsDto> {
     const built = buildAnomalyQuery(query, user);
     const rows = await this.dataSource.query<{ code: string; budget_code: string; n: number }[]>(
-      `SELECT a.code, a.budget_code, count(*)::int AS n FROM anomaly a ${built.where}
-        GROUP BY a.code, a.budget_code`,
+      built.countable
+        ? `SELECT a.code, a.budget_code, sum(a.n)::int AS n FROM anomaly_count a ${built.where}
+            GROUP BY a.code, a.budget_code HAVING sum(a.n) <> 0`
+        : `SELECT a.code, a.budget_code, count(*)::int AS n FROM anomaly a ${built.where}
+            GROUP BY a.code, a.budget_code`,
       built.params,
     );
     const byCode = new Map<string, number>();
@@ -358,10 +361,12 @@ export class AnomaliesService {
     };
   }
 
-  private async countWhere(where: string, params: unknown[]): Promise<number> {
+  private async countWhere(built: BuiltQuery): Promise<number> {
     const [row] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM anomaly a ${where}`,
-      params,
+      built.countable
+        ? `SELECT coalesce(sum(a.n), 0)::int AS n FROM anomaly_count a ${built.where}`
+        : `SELECT count(*)::int AS n FROM anomaly a ${built.where}`,
+      built.params,
     );
     return row?.n ?? 0;
   }

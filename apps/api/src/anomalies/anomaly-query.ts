@@ -193,6 +193,11 @@ export interface BuiltQuery {
   readonly where: string;
   readonly params: unknown[];
   readonly orderBy: string;
+  /**
+   * The WHERE reads only state, code, severity, budget_code and assignee_id: it applies as it is
+   * to `anomaly_count a`, whose sums give the counts without counting rows.
+   */
+  readonly countable: boolean;
 }
 
 /**
@@ -276,7 +281,16 @@ export function buildAnomalyQuery(
   const direction = (INVERTED.has(sort) ? !descending : descending) ? 'DESC' : 'ASC';
   const { sql, nullable } = SORTS[sort];
   const orderBy = `${sql} ${direction}${nullable ? ' NULLS LAST' : ''}, a.id ${direction}`;
-  return { where: `WHERE ${conditions.join(' AND ')}`, params, orderBy };
+  const countable =
+    !query.supplier &&
+    !query.chorusStatus?.length &&
+    query.minAgeDays === undefined &&
+    query.maxAgeDays === undefined &&
+    query.minAmount === undefined &&
+    query.maxAmount === undefined &&
+    query.minEurosAtRisk === undefined &&
+    !query.q;
+  return { where: `WHERE ${conditions.join(' AND ')}`, params, orderBy, countable };
 }
 
 function escapeLike(text: string): string {

@@ -313,4 +313,35 @@ describe('reconciliation and anomalies', () => {
       assignee_name: 'Agent Après',
     });
   });
+
+  it('fills an empty anomaly table first and builds its list indexes after, as the row-by-row way would', async () => {
+    const snapshot = (): Promise<unknown[]> =>
+      db.query(
+        `SELECT code, subject_key, budget_code, invoice_number, supplier_name, amount_ttc, chorus_status, state
+           FROM anomaly WHERE condition_present ORDER BY code, subject_key`,
+      );
+    const indexes = (): Promise<unknown[]> =>
+      db.query(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'anomaly' ORDER BY indexname`,
+      );
+    await engine.run({ kind: 'all' }, 'test', NOW);
+    const before = await snapshot();
+    const indexesBefore = await indexes();
+    expect(before.length).toBeGreaterThan(5);
+
+    await db.query('DELETE FROM anomaly_event');
+    await db.query('DELETE FROM anomaly_note');
+    await db.query('DELETE FROM anomaly');
+    engine.firstFillMinRows = 1;
+    try {
+      const result = await engine.run({ kind: 'all' }, 'test', NOW);
+      expect(result.opened).toBe(before.length);
+    } finally {
+      engine.firstFillMinRows = 20_000;
+    }
+    expect(await snapshot()).toEqual(
+      (before as { state: string }[]).map((row) => ({ ...row, state: 'OUVERTE' })),
+    );
+    expect(await indexes()).toEqual(indexesBefore);
+  });
 });

@@ -37,6 +37,8 @@ export interface ReconciliationResult {
 
 const RECONCILIATION_LOCK_KEY = 3_100_000_002;
 const RECONCILIATION_WORK_MEM = '128MB';
+/** Below this many new anomalies, an empty table is filled with its indexes in place. */
+const FIRST_FILL_MIN_ROWS = 20_000;
 
 /** Why an anomaly resolved itself, in the words the agents read in its history. */
 const RESOLUTION_REASONS: Readonly<Record<AnomalyCode, string>> = {
@@ -79,6 +81,8 @@ const CATALOGUE_VALUES = ANOMALY_CODES.map(
 @Injectable()
 export class ReconciliationService {
   private readonly logger = new Logger(ReconciliationService.name);
+  /** New anomalies from which an empty table is filled before its list indexes are built. */
+  firstFillMinRows = FIRST_FILL_MIN_ROWS;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -117,6 +121,8 @@ export class ReconciliationService {
         this.detect(manager, scopeTable, thresholds, now),
       );
       const merged = await timed('merge', () => this.merge(manager, scopeTable));
+      // Fold the per-statement count changes the anomaly triggers appended (migration 0900).
+      await manager.query('SELECT anomaly_count_compact()');
       const [run] = await manager.query<{ id: string }[]>(
         `INSERT INTO reconciliation_run (trigger, scope, ended_at, invoices, matched, detected, opened, reopened, resolved, duration_ms, steps)
          VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -396,6 +402,41 @@ export class ReconciliationService {
     return count(manager, 'SELECT count(*) FROM detected');
   }
 
+  /**
+   * The first fill of an empty anomaly table (a new installation, hundreds of thousands of
+   * anomalies at once): its list indexes are dropped, then built again from the filled table once
+   * the rows are in — several times faster than maintaining ~20 indexes row by row. Inside the
+   * run's transaction, so a failure restores them; nobody can be reading an empty list. Returns
+   * what rebuilds them (nothing to do otherwise).
+   */
+  private async suspendListIndexesForFirstFill(
+    manager: EntityManager,
+  ): Promise<() => Promise<void>> {
+    const [plan] = await manager.query<{ empty: boolean; incoming: number }[]>(
+      `SELECT NOT EXISTS (SELECT 1 FROM anomaly) AS empty,
+              (SELECT count(*) FROM merge_plan WHERE anomaly_id IS NULL)::int AS incoming`,
+    );
+    if (!plan?.empty || plan.incoming < this.firstFillMinRows) {
+      return () => Promise.resolve();
+    }
+    const indexes = await manager.query<{ indexname: string; indexdef: string }[]>(
+      `SELECT indexname, indexdef FROM pg_indexes
+        WHERE schemaname = current_schema() AND tablename = 'anomaly' AND indexname LIKE 'anomaly\\_list\\_%'`,
+    );
+    for (const index of indexes) {
+      await manager.query(`DROP INDEX ${quoteIdentifier(index.indexname)}`);
+    }
+    return async () => {
+      await manager.query(`SET LOCAL maintenance_work_mem = '${RECONCILIATION_WORK_MEM}'`);
+      for (const index of indexes) {
+        await manager.query(index.indexdef);
+      }
+      this.logger.log(
+        `first fill: ${indexes.length} list indexes built on ${plan.incoming} anomalies`,
+      );
+    };
+  }
+
   private async merge(
     manager: EntityManager,
     scopeTable: string | null,
@@ -417,6 +458,7 @@ export class ReconciliationService {
         JOIN catalogue k ON k.code = d.code
         ${listColumnJoins('d')}
         LEFT JOIN anomaly a ON a.code = d.code AND a.subject_key = d.subject_key`);
+    const rebuild = await this.suspendListIndexesForFirstFill(manager);
     const [inserted] = await manager.query<{ opened: number }[]>(`
       WITH inserted AS (
         INSERT INTO anomaly (code, subject_key, id_facture, astre_row_key, budget_id, severity, actor, details,
@@ -466,6 +508,7 @@ export class ReconciliationService {
         RETURNING 1
       )
       SELECT count(*)::int AS reopened FROM events`);
+    await rebuild();
     const upsert = { opened: inserted?.opened ?? 0, reopened: updated?.reopened ?? 0 };
 
     // Anomalies of the scope not detected this time: the condition is gone (open ones resolve
@@ -542,6 +585,10 @@ function listColumnJoins(alias: string): string {
           LEFT JOIN chorus_invoice lc ON lc.id_facture = ${alias}.id_facture
           LEFT JOIN astre_invoice la ON la.row_key = ${alias}.astre_row_key AND ${alias}.id_facture IS NULL
           LEFT JOIN invoice_payment_delay lp ON lp.id_facture = ${alias}.id_facture`;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 async function count(manager: EntityManager, sql: string): Promise<number> {

@@ -7,6 +7,7 @@ import { StatsIndexes1764000500000 } from './1764000500000-stats-indexes';
 import { ListIndexes1764000600000 } from './1764000600000-list-indexes';
 import { AnomalyListColumns1764000700000 } from './1764000700000-anomaly-list-columns';
 import { BulkDerivedTables1764000800000 } from './1764000800000-bulk-derived-tables';
+import { AnomalyCounts1764000900000 } from './1764000900000-anomaly-counts';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ListIndexes1764000600000,
   AnomalyListColumns1764000700000,
   BulkDerivedTables1764000800000,
+  AnomalyCounts1764000900000,
 ];
