@@ -31,6 +31,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AuditService, type AuditActor } from '../audit/audit.service';
+import { SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
 import { CopyWriter } from './copy-stream';
 import type { StoredUpload } from './upload-sink';
 
@@ -193,6 +194,7 @@ export class AstreImportsService {
     const lineErrors: AstreImportLineErrorDto[] = [];
     try {
       await client.query('BEGIN');
+      await client.query(SET_BULK_WORK_MEM);
       let writer: CopyWriter | null = null;
       try {
         for await (const event of parseAstreExport(upload.path, {
@@ -300,6 +302,7 @@ export class AstreImportsService {
     const started = Date.now();
     let kind: AstreImportKind | null = null;
     await this.dataSource.transaction(async (manager) => {
+      await manager.query(SET_BULK_WORK_MEM);
       const [row] = await manager.query<
         { status: string; kind: AstreImportKind; rows_invalid: number; sha256: string }[]
       >(`SELECT status, kind, rows_invalid, sha256 FROM astre_import WHERE id = $1 FOR UPDATE`, [

@@ -12,6 +12,7 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { BULK_WORK_MEM, SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
 import { refreshPaymentDelays } from './payment-delay.step';
 import {
   loadBudgetThresholds,
@@ -36,7 +37,6 @@ export interface ReconciliationResult {
 }
 
 const RECONCILIATION_LOCK_KEY = 3_100_000_002;
-const RECONCILIATION_WORK_MEM = '128MB';
 /** Below this many new anomalies, an empty table is filled with its indexes in place. */
 const FIRST_FILL_MIN_ROWS = 20_000;
 
@@ -103,9 +103,7 @@ export class ReconciliationService {
     };
     const result = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [RECONCILIATION_LOCK_KEY]);
-      // Set-based statements over every invoice: enough memory for their hashes and sorts not to
-      // spill to disk (the server's default, 4 MB, is sized for many small queries).
-      await manager.query(`SET LOCAL work_mem = '${RECONCILIATION_WORK_MEM}'`);
+      await manager.query(SET_BULK_WORK_MEM);
       const scopeTable = scope.kind === 'all' ? null : await this.prepareScope(manager, scope.ids);
       const invoices = await count(
         manager,
@@ -427,7 +425,7 @@ export class ReconciliationService {
       await manager.query(`DROP INDEX ${quoteIdentifier(index.indexname)}`);
     }
     return async () => {
-      await manager.query(`SET LOCAL maintenance_work_mem = '${RECONCILIATION_WORK_MEM}'`);
+      await manager.query(`SET LOCAL maintenance_work_mem = '${BULK_WORK_MEM}'`);
       for (const index of indexes) {
         await manager.query(index.indexdef);
       }
