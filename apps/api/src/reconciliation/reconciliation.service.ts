@@ -177,8 +177,8 @@ export class ReconciliationService {
         : `TRUNCATE invoice_match`,
     );
     await manager.query(
-      `INSERT INTO invoice_match (id_facture, astre_row_key, method)
-       SELECT DISTINCT ON (c.id_facture) c.id_facture, a.row_key, 'chorus_id'
+      `INSERT INTO invoice_match (id_facture, astre_row_key, method, astre_budget_code, astre_etat, astre_amount_ttc)
+       SELECT DISTINCT ON (c.id_facture) c.id_facture, a.row_key, 'chorus_id', a.budget_code, a.etat, a.amount_ttc
          FROM chorus_invoice c
          JOIN budget b ON b.id = c.budget_id
          JOIN astre_invoice a ON a.chorus_invoice_id = c.id_facture
@@ -189,7 +189,7 @@ export class ReconciliationService {
     // several share them, the one with its amount; otherwise it stays unmatched.
     await manager.query(
       `WITH candidate AS (
-         SELECT a.row_key, c.id_facture,
+         SELECT a.row_key, c.id_facture, a.budget_code, a.etat, a.amount_ttc,
                 abs(a.amount_ttc - c.montant_ttc) < 0.005 AS same_amount,
                 count(*) OVER (PARTITION BY a.row_key) AS candidates,
                 count(*) FILTER (WHERE abs(a.amount_ttc - c.montant_ttc) < 0.005) OVER (PARTITION BY a.row_key) AS same_amount_candidates
@@ -199,9 +199,10 @@ export class ReconciliationService {
           WHERE a.chorus_invoice_id IS NULL ${inScope}
             AND NOT EXISTS (SELECT 1 FROM invoice_match m WHERE m.id_facture = c.id_facture)
        )
-       INSERT INTO invoice_match (id_facture, astre_row_key, method)
+       INSERT INTO invoice_match (id_facture, astre_row_key, method, astre_budget_code, astre_etat, astre_amount_ttc)
        SELECT DISTINCT ON (id_facture) id_facture, row_key,
-              CASE WHEN candidates = 1 THEN 'supplier_number' ELSE 'supplier_number_amount' END
+              CASE WHEN candidates = 1 THEN 'supplier_number' ELSE 'supplier_number_amount' END,
+              budget_code, etat, amount_ttc
          FROM candidate
         WHERE candidates = 1 OR (same_amount AND same_amount_candidates = 1)
         ORDER BY id_facture, candidates, row_key`,
@@ -259,7 +260,7 @@ export class ReconciliationService {
               c.code_fournisseur, upper(btrim(c.numero_facture)) AS numero_norm, c.numero_bon_commande,
               c.code_service_executant, c.montant_ttc,
               ($1::date - (c.date_heure_etat_courant AT TIME ZONE 'Europe/Paris')::date) AS days_in_status,
-              m.astre_row_key, a.budget_code AS astre_budget, a.etat AS astre_etat, a.amount_ttc AS astre_amount,
+              m.astre_row_key, m.astre_budget_code AS astre_budget, m.astre_etat, m.astre_amount_ttc AS astre_amount,
               t.mad_non_integree_days, t.mad_en_traitement_days, t.a_recycler_days, t.tolerance_cents,
               CASE WHEN ${engagementAbsentSql(engagement)} THEN 'ABSENT'
                    WHEN ${engagementMalformedSql(engagement)} THEN 'MAL_FORME'
@@ -269,7 +270,6 @@ export class ReconciliationService {
          JOIN budget b ON b.id = c.budget_id
          JOIN recon_threshold t ON t.budget_id = c.budget_id
          LEFT JOIN invoice_match m ON m.id_facture = c.id_facture
-         LEFT JOIN astre_invoice a ON a.row_key = m.astre_row_key
          LEFT JOIN recon_engagement e ON e.engagement_norm = c.numero_bon_commande
         WHERE c.statut <> 'REJETEE' ${inScope}`,
       [parisCalendarDate(now)],
@@ -581,7 +581,12 @@ const LIST_COLUMN_VALUES = LIST_COLUMNS.map(([name, value]) => `${value} AS ${na
 function listColumnJoins(alias: string): string {
   return `JOIN budget lb ON lb.id = ${alias}.budget_id
           LEFT JOIN chorus_invoice lc ON lc.id_facture = ${alias}.id_facture
-          LEFT JOIN astre_invoice la ON la.row_key = ${alias}.astre_row_key AND ${alias}.id_facture IS NULL
+          LEFT JOIN LATERAL (
+            -- Only anomalies without a Chorus invoice read their ASTRE row: looked up one at a
+            -- time (row_key is the key) rather than hashing a million rows for a few.
+            SELECT lx.invoice_number, lx.supplier_siret, lx.supplier_name, lx.amount_ttc FROM astre_invoice lx
+             WHERE lx.row_key = ${alias}.astre_row_key AND ${alias}.id_facture IS NULL LIMIT 1
+          ) la ON true
           LEFT JOIN invoice_payment_delay lp ON lp.id_facture = ${alias}.id_facture`;
 }
 

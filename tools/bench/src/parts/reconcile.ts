@@ -37,19 +37,29 @@ SELECT c.id_facture, a.row_key FROM astre_invoice a
 
 /** Which step of ReconciliationService a running statement belongs to (order matters). */
 export function reconciliationStep(query: string): string {
-  if (
-    /^\s*WITH catalogue|INSERT INTO anomaly AS a|UPDATE anomaly a|FROM anomaly x|anomaly_event/.test(
-      query,
-    )
-  ) {
-    return 'merge into anomaly (+ events)';
+  if (/CREATE TEMP TABLE merge_plan/.test(query)) {
+    return 'merge: plan (detections paired with anomalies)';
   }
   if (
-    /INSERT INTO detected|recon_invoice|recon_engagement|recon_threshold|TEMP TABLE detected|FROM detected/.test(
+    /^\s*WITH catalogue|INSERT INTO anomaly|UPDATE anomaly a|FROM anomaly x|anomaly_event/.test(
       query,
     )
   ) {
-    return 'detect (16 rules)';
+    return 'merge: writes into anomaly (+ events)';
+  }
+  if (/CREATE INDEX anomaly_list_/.test(query)) {
+    return 'merge: list indexes built after a first fill';
+  }
+  const table = /CREATE TEMP TABLE (recon_\w+)/.exec(query)?.[1];
+  if (table) {
+    return `detect: ${table}`;
+  }
+  const rule = /INSERT INTO detected[\s\S]*?'([A-Z_]+)'/.exec(query)?.[1];
+  if (rule) {
+    return `detect: rule ${rule}`;
+  }
+  if (/INSERT INTO detected|recon_invoice|TEMP TABLE detected|FROM detected/.test(query)) {
+    return 'detect: other';
   }
   if (/invoice_payment_delay|invoice_status_event|first_mad_at IS NOT NULL/.test(query)) {
     return 'payment delays (DGP)';
@@ -58,7 +68,7 @@ export function reconciliationStep(query: string): string {
     return 'match';
   }
   if (
-    /pg_advisory_xact_lock|reconciliation_run|anomaly_threshold_setting|interest_rate|SELECT count\(\*\) FROM chorus_invoice$/.test(
+    /pg_advisory_xact_lock|reconciliation_run|anomaly_threshold_setting|interest_rate|anomaly_count_compact|SELECT count\(\*\) FROM chorus_invoice$/.test(
       query.trim(),
     )
   ) {

@@ -8,6 +8,7 @@ import { ListIndexes1764000600000 } from './1764000600000-list-indexes';
 import { AnomalyListColumns1764000700000 } from './1764000700000-anomaly-list-columns';
 import { BulkDerivedTables1764000800000 } from './1764000800000-bulk-derived-tables';
 import { AnomalyCounts1764000900000 } from './1764000900000-anomaly-counts';
+import { MatchAstreFacts1764001000000 } from './1764001000000-match-astre-facts';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AnomalyListColumns1764000700000,
   BulkDerivedTables1764000800000,
   AnomalyCounts1764000900000,
+  MatchAstreFacts1764001000000,
 ];
