@@ -9,6 +9,7 @@ import { AnomalyListColumns1764000700000 } from './1764000700000-anomaly-list-co
 import { BulkDerivedTables1764000800000 } from './1764000800000-bulk-derived-tables';
 import { AnomalyCounts1764000900000 } from './1764000900000-anomaly-counts';
 import { MatchAstreFacts1764001000000 } from './1764001000000-match-astre-facts';
+import { SyncWritePath1764001100000 } from './1764001100000-sync-write-path';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   BulkDerivedTables1764000800000,
   AnomalyCounts1764000900000,
   MatchAstreFacts1764001000000,
+  SyncWritePath1764001100000,
 ];
