@@ -106,7 +106,9 @@ export class ApiProcess {
   static async start(options: ApiStartOptions): Promise<ApiProcess> {
     const port = await freePort();
     const sim = options.simulator;
-    const child = spawn(process.execPath, [apiScript(options.workspaceRoot, 'main')], {
+    // BENCH_API_NODE_ARGS: Node options for the API only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    const nodeArgs = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, apiScript(options.workspaceRoot, 'main')], {
       cwd: options.workspaceRoot,
       env: {
         ...baseEnv(),
