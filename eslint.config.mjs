@@ -10,6 +10,7 @@ const APP_DEPENDENCIES = [
   'type:util',
   'type:ui',
   'type:client',
+  'type:store',
   'type:parser',
   'type:dataset',
   'type:simulator',
@@ -86,6 +87,10 @@ export default tseslint.config(
             {
               sourceTag: 'type:client',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+            },
+            {
+              sourceTag: 'type:store',
+              onlyDependOnLibsWithTags: ['type:client', 'type:domain', 'type:contracts'],
             },
             {
               sourceTag: 'type:parser',

@@ -5,6 +5,7 @@ import {
   type ChorusInvoicePage,
   type ChorusStatusHistory,
 } from '@cd31/chorus-client';
+import { encodeInvoices, type EncodedInvoices } from '@cd31/chorus-store';
 import type {
   ChorusAccountHealthDto,
   SyncRequestResultDto,
@@ -26,7 +27,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AdvisoryLock, CHORUS_SYNC_LOCK_KEY } from './advisory-lock';
 import { CHORUS_CLIENT } from './chorus-client.provider';
-import { InvoiceStore, encodeInvoices, type EncodedInvoices } from './invoice-store';
+import { InvoiceStore } from './invoice-store';
 import { readAhead } from './prefetch';
 import { SyncRunRepository } from './sync-run.repository';
 
