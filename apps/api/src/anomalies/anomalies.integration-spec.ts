@@ -5,6 +5,7 @@ import type {
   AnomalyPageDto,
   ApiErrorBody,
 } from '@cd31/contracts';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { startTestApp, type SignedInClient, type TestApp } from '../../test/test-app';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
@@ -195,6 +196,41 @@ describe('anomaly list and triage', () => {
     expect([...bySums.byCode].sort((a, b) => a.code.localeCompare(b.code))).toEqual(
       [...byRows.byCode].sort((a, b) => a.code.localeCompare(b.code)),
     );
+  });
+  it('never makes a triage wait on another transaction that changed the same counts', async () => {
+    const db = testApp.app.get(DataSource);
+    // Two anomalies of one group (state, code, severity, budget, assignee): the same counts.
+    const [first, second] = await db.query<{ id: string }[]>(
+      `SELECT a.id FROM anomaly a
+         JOIN (SELECT state, code, severity, budget_code FROM anomaly WHERE assignee_id IS NULL
+                GROUP BY 1, 2, 3, 4 HAVING count(*) > 1 LIMIT 1) g USING (state, code, severity, budget_code)
+        WHERE a.assignee_id IS NULL ORDER BY a.id LIMIT 2`,
+    );
+    expect(second).toBeDefined();
+    const long = new Client({ connectionString: testApp.db.url });
+    await long.connect();
+    try {
+      // A long transaction (a reconciliation, say) changes an anomaly of a group and holds on.
+      await long.query('BEGIN');
+      await long.query(`UPDATE anomaly SET severity = 'MINEURE' WHERE id = $1`, [first?.id]);
+      // Meanwhile, an anomaly of the same group changes too: it must not wait for the other.
+      const started = Date.now();
+      await db.transaction(async (manager) => {
+        await manager.query(`SET LOCAL lock_timeout = '2s'`);
+        await manager.query(`UPDATE anomaly SET severity = 'MINEURE' WHERE id = $1`, [second?.id]);
+      });
+      expect(Date.now() - started).toBeLessThan(2000);
+      await long.query('ROLLBACK');
+    } finally {
+      await long.end();
+    }
+    const [rows] = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM anomaly WHERE severity = 'MINEURE'`,
+    );
+    const [sums] = await db.query<{ n: number }[]>(
+      `SELECT coalesce(sum(n), 0)::int AS n FROM anomaly_count WHERE severity = 'MINEURE'`,
+    );
+    expect(sums?.n).toBe(rows?.n);
   });
 });
 
