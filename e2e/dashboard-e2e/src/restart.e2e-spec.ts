@@ -36,7 +36,7 @@ describe('the product after a crash', () => {
         await second.stop();
       }
     } finally {
-      await fs.rm(dataDir, { recursive: true, force: true });
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     }
   });
 });

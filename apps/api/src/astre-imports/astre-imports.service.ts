@@ -31,6 +31,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AuditService, type AuditActor } from '../audit/audit.service';
+import { BULK_FILL_MIN_ROWS, dropIndexesForFirstFill, isEmpty } from '../database/bulk-fill';
 import { SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
 import { CopyWriter } from './copy-stream';
 import type { StoredUpload } from './upload-sink';
@@ -149,6 +150,8 @@ export type ImportListener = (event: { importId: string; kind: AstreImportKind }
 @Injectable()
 export class AstreImportsService {
   private readonly logger = new Logger(AstreImportsService.name);
+  /** Staged rows from which an empty table is filled before its indexes are built. */
+  firstFillMinRows = BULK_FILL_MIN_ROWS;
   private readonly listeners: ImportListener[] = [];
 
   constructor(
@@ -304,10 +307,17 @@ export class AstreImportsService {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(SET_BULK_WORK_MEM);
       const [row] = await manager.query<
-        { status: string; kind: AstreImportKind; rows_invalid: number; sha256: string }[]
-      >(`SELECT status, kind, rows_invalid, sha256 FROM astre_import WHERE id = $1 FOR UPDATE`, [
-        importId,
-      ]);
+        {
+          status: string;
+          kind: AstreImportKind;
+          rows_valid: number;
+          rows_invalid: number;
+          sha256: string;
+        }[]
+      >(
+        `SELECT status, kind, rows_valid, rows_invalid, sha256 FROM astre_import WHERE id = $1 FOR UPDATE`,
+        [importId],
+      );
       if (!row) {
         throw new NotFoundException('Import introuvable.');
       }
@@ -332,6 +342,11 @@ export class AstreImportsService {
       const table = TABLES[row.kind];
       const columns = table.columns.join(', ');
       const stagedColumns = table.columns.map((c) => `s.${c}`).join(', ');
+      // The first import of a history into an empty table: its indexes are built after the rows.
+      const firstFill =
+        row.rows_valid >= this.firstFillMinRows && (await isEmpty(manager, table.target))
+          ? await dropIndexesForFirstFill(manager, table.target)
+          : null;
       const [merged] = await manager.query<{ imported: number }[]>(
         `WITH merged AS (
            INSERT INTO ${table.target} AS t (row_key, ${columns}, first_import_id, last_import_id)
@@ -350,6 +365,7 @@ export class AstreImportsService {
          SELECT count(*)::int AS imported FROM merged`,
         [importId],
       );
+      await firstFill?.rebuild();
       await manager.query(`DELETE FROM ${table.staging} WHERE import_id = $1`, [importId]);
       await manager.query(
         `UPDATE astre_import SET status = 'confirmed', mode = $2, decided_by = $3, decided_at = now(),

@@ -12,7 +12,8 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { BULK_WORK_MEM, SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
+import { BULK_FILL_MIN_ROWS, dropIndexesForFirstFill, isEmpty } from '../database/bulk-fill';
+import { SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
 import { refreshPaymentDelays } from './payment-delay.step';
 import {
   loadBudgetThresholds,
@@ -37,8 +38,6 @@ export interface ReconciliationResult {
 }
 
 const RECONCILIATION_LOCK_KEY = 3_100_000_002;
-/** Below this many new anomalies, an empty table is filled with its indexes in place. */
-const FIRST_FILL_MIN_ROWS = 20_000;
 
 /** Why an anomaly resolved itself, in the words the agents read in its history. */
 const RESOLUTION_REASONS: Readonly<Record<AnomalyCode, string>> = {
@@ -82,7 +81,7 @@ const CATALOGUE_VALUES = ANOMALY_CODES.map(
 export class ReconciliationService {
   private readonly logger = new Logger(ReconciliationService.name);
   /** New anomalies from which an empty table is filled before its list indexes are built. */
-  firstFillMinRows = FIRST_FILL_MIN_ROWS;
+  firstFillMinRows = BULK_FILL_MIN_ROWS;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -419,36 +418,20 @@ export class ReconciliationService {
 
   /**
    * The first fill of an empty anomaly table (a new installation, hundreds of thousands of
-   * anomalies at once): its list indexes are dropped, then built again from the filled table once
-   * the rows are in — several times faster than maintaining ~20 indexes row by row. Inside the
-   * run's transaction, so a failure restores them; nobody can be reading an empty list. Returns
-   * what rebuilds them (nothing to do otherwise).
+   * anomalies at once): its indexes are built once the rows are in (see dropIndexesForFirstFill).
    */
-  private async suspendListIndexesForFirstFill(
-    manager: EntityManager,
-  ): Promise<() => Promise<void>> {
-    const [plan] = await manager.query<{ empty: boolean; incoming: number }[]>(
-      `SELECT NOT EXISTS (SELECT 1 FROM anomaly) AS empty,
-              (SELECT count(*) FROM merge_plan WHERE anomaly_id IS NULL)::int AS incoming`,
+  private async suspendIndexesForFirstFill(manager: EntityManager): Promise<() => Promise<void>> {
+    const [plan] = await manager.query<{ incoming: number }[]>(
+      `SELECT count(*)::int AS incoming FROM merge_plan WHERE anomaly_id IS NULL`,
     );
-    if (!plan?.empty || plan.incoming < this.firstFillMinRows) {
+    const incoming = plan?.incoming ?? 0;
+    if (incoming < this.firstFillMinRows || !(await isEmpty(manager, 'anomaly'))) {
       return () => Promise.resolve();
     }
-    const indexes = await manager.query<{ indexname: string; indexdef: string }[]>(
-      `SELECT indexname, indexdef FROM pg_indexes
-        WHERE schemaname = current_schema() AND tablename = 'anomaly' AND indexname LIKE 'anomaly\\_list\\_%'`,
-    );
-    for (const index of indexes) {
-      await manager.query(`DROP INDEX ${quoteIdentifier(index.indexname)}`);
-    }
+    const { rebuild } = await dropIndexesForFirstFill(manager, 'anomaly');
     return async () => {
-      await manager.query(`SET LOCAL maintenance_work_mem = '${BULK_WORK_MEM}'`);
-      for (const index of indexes) {
-        await manager.query(index.indexdef);
-      }
-      this.logger.log(
-        `first fill: ${indexes.length} list indexes built on ${plan.incoming} anomalies`,
-      );
+      const built = await rebuild();
+      this.logger.log(`first fill: ${built} indexes built on ${incoming} anomalies`);
     };
   }
 
@@ -473,7 +456,7 @@ export class ReconciliationService {
         JOIN catalogue k ON k.code = d.code
         ${listColumnJoins('d')}
         LEFT JOIN anomaly a ON a.code = d.code AND a.subject_key = d.subject_key`);
-    const rebuild = await this.suspendListIndexesForFirstFill(manager);
+    const rebuild = await this.suspendIndexesForFirstFill(manager);
     const [inserted] = await manager.query<{ opened: number }[]>(`
       WITH inserted AS (
         INSERT INTO anomaly (code, subject_key, id_facture, astre_row_key, budget_id, severity, actor, details,
@@ -605,10 +588,6 @@ function listColumnJoins(alias: string): string {
              WHERE lx.row_key = ${alias}.astre_row_key AND ${alias}.id_facture IS NULL LIMIT 1
           ) la ON true
           LEFT JOIN invoice_payment_delay lp ON lp.id_facture = ${alias}.id_facture`;
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 async function count(manager: EntityManager, sql: string): Promise<number> {

@@ -36,6 +36,6 @@ export async function stopSharedProduct(): Promise<void> {
   const shared = globalThis.__CD31_E2E_PRODUCT__;
   if (shared) {
     await shared.product.stop();
-    await fs.rm(shared.dataDir, { recursive: true, force: true });
+    await fs.rm(shared.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }

@@ -96,6 +96,9 @@ export async function startProduct(options: {
     async stop() {
       signalGroup('SIGTERM');
       await exited;
+      // npm may exit before the API has stopped PostgreSQL: wait for the server to be gone (it
+      // removes its postmaster.pid last), so that the data directory can be removed.
+      await waitForServerGone(path.join(options.dataDir, 'postgres'));
     },
     async kill() {
       // Only the Node process (and npm's shell above it), not PostgreSQL: that is what a crash leaves.
@@ -111,6 +114,29 @@ export async function startProduct(options: {
       await exited;
     },
   };
+}
+
+async function waitForServerGone(pgDataDir: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const pidFile = await fs
+      .readFile(path.join(pgDataDir, 'postmaster.pid'), 'utf8')
+      .catch(() => null);
+    const pid = Number(pidFile?.split('\n')[0]);
+    if (!pidFile || !Number.isInteger(pid) || !processExists(pid)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function findChildNode(rootPid: number): Promise<number | null> {
