@@ -1,4 +1,4 @@
-import type { ApiErrorBody, AstreImportDto } from '@cd31/contracts';
+import type { ApiErrorBody, AstreImportDto, AstreImportLineErrorDto } from '@cd31/contracts';
 import { DataSource } from 'typeorm';
 import { startTestApp, type SignedInClient, type TestApp } from '../../test/test-app';
 import { AstreImportsService } from './astre-imports.service';
@@ -99,6 +99,25 @@ describe('ASTRE imports', () => {
       .get(DataSource)
       .query<{ etat: string }[]>(`SELECT etat FROM astre_invoice ORDER BY invoice_number`);
     expect(rows.map((r) => r.etat)).toEqual(['SERVICE_FAIT', 'MANDATEE']);
+  });
+
+  it('sets aside a line that repeats an earlier one, naming that line', async () => {
+    const line = (amount: string): string =>
+      `62;2025;5001;F-2025-501;73282932000074;Laboratoire Analyses Sud;03/02/2025;10/02/2025;${amount};CP2025/X123456/1;EVA01;Intégrée`;
+    const other =
+      '62;2025;5002;F-2025-502;73282932000074;Laboratoire Analyses Sud;03/02/2025;10/02/2025;10,00;CP2025/X123456/1;EVA01;Intégrée';
+    const preview = (await upload(facturesCsv([line('1,00'), other, line('2,00')])).expect(201))
+      .body as AstreImportDto;
+    expect(preview.counts).toMatchObject({ rowsRead: 3, valid: 2, invalid: 1 });
+    const errors = (await agent.get(`/api/v1/astre-imports/${preview.id}/errors`).expect(200))
+      .body as AstreImportLineErrorDto[];
+    await agent.post(`/api/v1/astre-imports/${preview.id}/cancel`).expect(200);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        line: 4,
+        reason: 'Ligne en double : même facture qu’à la ligne 2.',
+      }),
+    ]);
   });
 
   it('lists every invalid line in French and refuses an all-or-nothing import of it', async () => {
