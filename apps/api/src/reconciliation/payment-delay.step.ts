@@ -11,7 +11,7 @@ import type { BudgetThresholds } from './reconciliation-settings';
 
 /** Chorus statuses whose clock raises DGP_DEPASSE / DGP_MENACE (the invoice is with CD31). */
 const DGP_ALERT_STATUSES = new Set(['MISE_A_DISPOSITION', 'SERVICE_FAIT', 'COMPLETEE']);
-const BATCH = 5000;
+const BATCH = 10_000;
 
 interface OpenInvoiceRow {
   id_facture: string;
@@ -20,6 +20,8 @@ interface OpenInvoiceRow {
   montant_ttc: string | null;
   statut: string;
   type_facture: string | null;
+  /** [statut, ISO instant] of its SUSPENDUE / COMPLETEE events, in time order. */
+  events: [string, string][] | null;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function refreshPaymentDelays(
   thresholds: readonly BudgetThresholds[],
   rates: readonly InterestRateRow[],
 ): Promise<number> {
-  const scopeFilter = scopeTable ? `AND c.id_facture IN (SELECT id FROM ${scopeTable})` : '';
+  const inScope = (column: string): string =>
+    scopeTable ? `AND ${column} IN (SELECT id FROM ${scopeTable})` : '';
   await manager.query(
     scopeTable
       ? `DELETE FROM invoice_payment_delay WHERE id_facture IN (SELECT id FROM ${scopeTable})`
@@ -42,68 +45,90 @@ export async function refreshPaymentDelays(
   );
   const byBudget = new Map(thresholds.map((t) => [t.budgetId, t.thresholds]));
   const today = parisCalendarDate(now);
-  let lastId = 0;
+  // One pass over the open invoices with their suspension events, read in batches through a
+  // cursor of the run's transaction.
+  await manager.query(
+    `DECLARE recon_payment_delay NO SCROLL CURSOR FOR
+     SELECT c.id_facture, c.budget_id, c.first_mad_at, c.montant_ttc, c.statut, c.type_facture, s.events
+       FROM chorus_invoice c
+       LEFT JOIN (
+         SELECT e.id_facture, json_agg(json_build_array(e.statut, e.at) ORDER BY e.at) AS events
+           FROM invoice_status_event e
+          WHERE e.statut IN ('SUSPENDUE', 'COMPLETEE') ${inScope('e.id_facture')}
+          GROUP BY e.id_facture
+       ) s ON s.id_facture = c.id_facture
+      WHERE c.first_mad_at IS NOT NULL AND c.statut = ANY($1) ${inScope('c.id_facture')}`,
+    [OPEN_STATUSES],
+  );
   let written = 0;
-  for (;;) {
-    const invoices = await manager.query<OpenInvoiceRow[]>(
-      `SELECT c.id_facture, c.budget_id, c.first_mad_at, c.montant_ttc, c.statut, c.type_facture
-         FROM chorus_invoice c
-        WHERE c.first_mad_at IS NOT NULL AND c.id_facture > $1 AND c.statut = ANY($2) ${scopeFilter}
-        ORDER BY c.id_facture LIMIT ${BATCH}`,
-      [lastId, OPEN_STATUSES],
-    );
-    if (invoices.length === 0) {
-      return written;
+  try {
+    for (;;) {
+      const invoices = await manager.query<OpenInvoiceRow[]>(
+        `FETCH ${BATCH} FROM recon_payment_delay`,
+      );
+      if (invoices.length === 0) {
+        return written;
+      }
+      await insertPaymentDelays(manager, invoices, { now, today, rates, byBudget });
+      written += invoices.length;
     }
-    lastId = Number(invoices[invoices.length - 1]?.id_facture);
-    const suspensions = await loadSuspensions(
-      manager,
-      invoices.map((i) => i.id_facture),
-    );
-    const rows = invoices.map((invoice) => {
-      const clock = computePaymentDelay({
-        firstMadAt: invoice.first_mad_at,
-        suspensions: suspensions.get(invoice.id_facture) ?? [],
-        paidOrMandatedAt: null,
-        now,
-        ttc: Number(invoice.montant_ttc ?? 0),
-        rates,
-      });
-      const budgetThresholds = byBudget.get(invoice.budget_id);
-      const anomaly =
-        budgetThresholds &&
-        invoice.type_facture !== 'AVOIR' &&
-        DGP_ALERT_STATUSES.has(invoice.statut)
-          ? paymentDelayAnomaly(clock, budgetThresholds)
-          : null;
-      return { id: invoice.id_facture, clock, anomaly };
-    });
-    await manager.query(
-      `INSERT INTO invoice_payment_delay (id_facture, computed_on, start_date, due_date, ordonnateur_due_date,
-         days_elapsed, days_left, ordonnateur_days_left, days_late, suspended_now, interest_rate, interest,
-         indemnity, euros_at_risk, anomaly)
-       SELECT * FROM unnest($1::bigint[], $2::date[], $3::date[], $4::date[], $5::date[], $6::int[], $7::int[],
-         $8::int[], $9::int[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::text[])`,
-      [
-        rows.map((r) => r.id),
-        rows.map(() => today),
-        rows.map((r) => r.clock.startDate),
-        rows.map((r) => r.clock.dueDate),
-        rows.map((r) => r.clock.ordonnateurDueDate),
-        rows.map((r) => r.clock.daysElapsed),
-        rows.map((r) => r.clock.daysLeft),
-        rows.map((r) => r.clock.ordonnateurDaysLeft),
-        rows.map((r) => r.clock.daysLate),
-        rows.map((r) => r.clock.suspendedNow),
-        rows.map((r) => r.clock.interest?.rate ?? null),
-        rows.map((r) => ((r.clock.interest?.amountCents ?? 0) / 100).toFixed(2)),
-        rows.map((r) => (r.clock.late ? (r.clock.indemnityCents / 100).toFixed(2) : '0.00')),
-        rows.map((r) => (r.clock.eurosAtRiskCents / 100).toFixed(2)),
-        rows.map((r) => r.anomaly),
-      ],
-    );
-    written += rows.length;
+  } finally {
+    await manager.query('CLOSE recon_payment_delay');
   }
+}
+
+async function insertPaymentDelays(
+  manager: EntityManager,
+  invoices: readonly OpenInvoiceRow[],
+  context: {
+    readonly now: Date;
+    readonly today: string;
+    readonly rates: readonly InterestRateRow[];
+    readonly byBudget: ReadonlyMap<number, BudgetThresholds['thresholds']>;
+  },
+): Promise<void> {
+  const rows = invoices.map((invoice) => {
+    const clock = computePaymentDelay({
+      firstMadAt: invoice.first_mad_at,
+      suspensions: suspensionPeriods(
+        (invoice.events ?? []).map(([statut, at]) => ({ statut, at: new Date(at) })),
+      ),
+      paidOrMandatedAt: null,
+      now: context.now,
+      ttc: Number(invoice.montant_ttc ?? 0),
+      rates: context.rates,
+    });
+    const budgetThresholds = context.byBudget.get(invoice.budget_id);
+    const anomaly =
+      budgetThresholds && invoice.type_facture !== 'AVOIR' && DGP_ALERT_STATUSES.has(invoice.statut)
+        ? paymentDelayAnomaly(clock, budgetThresholds)
+        : null;
+    return { id: invoice.id_facture, clock, anomaly };
+  });
+  await manager.query(
+    `INSERT INTO invoice_payment_delay (id_facture, computed_on, start_date, due_date, ordonnateur_due_date,
+       days_elapsed, days_left, ordonnateur_days_left, days_late, suspended_now, interest_rate, interest,
+       indemnity, euros_at_risk, anomaly)
+     SELECT * FROM unnest($1::bigint[], $2::date[], $3::date[], $4::date[], $5::date[], $6::int[], $7::int[],
+       $8::int[], $9::int[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::text[])`,
+    [
+      rows.map((r) => r.id),
+      rows.map(() => context.today),
+      rows.map((r) => r.clock.startDate),
+      rows.map((r) => r.clock.dueDate),
+      rows.map((r) => r.clock.ordonnateurDueDate),
+      rows.map((r) => r.clock.daysElapsed),
+      rows.map((r) => r.clock.daysLeft),
+      rows.map((r) => r.clock.ordonnateurDaysLeft),
+      rows.map((r) => r.clock.daysLate),
+      rows.map((r) => r.clock.suspendedNow),
+      rows.map((r) => r.clock.interest?.rate ?? null),
+      rows.map((r) => ((r.clock.interest?.amountCents ?? 0) / 100).toFixed(2)),
+      rows.map((r) => (r.clock.late ? (r.clock.indemnityCents / 100).toFixed(2) : '0.00')),
+      rows.map((r) => (r.clock.eurosAtRiskCents / 100).toFixed(2)),
+      rows.map((r) => r.anomaly),
+    ],
+  );
 }
 
 const OPEN_STATUSES = [
@@ -127,16 +152,27 @@ export async function loadSuspensions(
       ORDER BY id_facture, at`,
     [ids],
   );
-  const result = new Map<string, SuspensionPeriod[]>();
+  const byInvoice = new Map<string, { statut: string; at: Date }[]>();
   for (const event of events) {
-    const list = result.get(event.id_facture) ?? [];
-    const open = list[list.length - 1];
-    if (event.statut === 'SUSPENDUE' && (!open || open.to !== null)) {
-      list.push({ from: event.at, to: null });
-    } else if (event.statut === 'COMPLETEE' && open && open.to === null) {
-      list[list.length - 1] = { from: open.from, to: event.at };
-    }
-    result.set(event.id_facture, list);
+    const list = byInvoice.get(event.id_facture) ?? [];
+    list.push(event);
+    byInvoice.set(event.id_facture, list);
   }
-  return result;
+  return new Map([...byInvoice].map(([id, list]) => [id, suspensionPeriods(list)]));
+}
+
+/** Suspension periods from an invoice's SUSPENDUE / COMPLETEE events, in time order. */
+function suspensionPeriods(
+  events: readonly { readonly statut: string; readonly at: Date }[],
+): SuspensionPeriod[] {
+  const periods: SuspensionPeriod[] = [];
+  for (const event of events) {
+    const open = periods[periods.length - 1];
+    if (event.statut === 'SUSPENDUE' && (!open || open.to !== null)) {
+      periods.push({ from: event.at, to: null });
+    } else if (event.statut === 'COMPLETEE' && open && open.to === null) {
+      periods[periods.length - 1] = { from: open.from, to: event.at };
+    }
+  }
+  return periods;
 }

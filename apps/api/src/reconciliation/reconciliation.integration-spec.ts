@@ -1,3 +1,4 @@
+import { computePaymentDelay } from '@cd31/domain';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { ReconciliationService } from './reconciliation.service';
@@ -343,5 +344,38 @@ describe('reconciliation and anomalies', () => {
       (before as { state: string }[]).map((row) => ({ ...row, state: 'OUVERTE' })),
     );
     expect(await indexes()).toEqual(indexesBefore);
+  });
+
+  it('stops the payment-delay clock while the invoice was suspended', async () => {
+    await seedInvoice({ id: 91, statut: 'COMPLETEE', statusDaysAgo: 20, ttc: '1000.00' });
+    await db.query(`UPDATE chorus_invoice SET first_mad_at = $1 WHERE id_facture = 91`, [
+      daysAgo(40),
+    ]);
+    await db.query(
+      `INSERT INTO invoice_status_event (id_facture, statut, at, source)
+       VALUES (91, 'MISE_A_DISPOSITION', $1, 'sync'), (91, 'SUSPENDUE', $2, 'sync'), (91, 'COMPLETEE', $3, 'sync')`,
+      [daysAgo(40), daysAgo(30), daysAgo(20)],
+    );
+    await engine.run({ kind: 'invoices', ids: [91] }, 'sync', NOW);
+    const [stored] = await db.query<{ days_elapsed: number; start_date: string }[]>(
+      `SELECT days_elapsed, to_char(start_date, 'YYYY-MM-DD') AS start_date
+         FROM invoice_payment_delay WHERE id_facture = 91`,
+    );
+    const expected = computePaymentDelay({
+      firstMadAt: daysAgo(40),
+      suspensions: [{ from: daysAgo(30), to: daysAgo(20) }],
+      paidOrMandatedAt: null,
+      now: NOW,
+      ttc: 1000,
+    });
+    const unsuspended = computePaymentDelay({
+      firstMadAt: daysAgo(40),
+      suspensions: [],
+      paidOrMandatedAt: null,
+      now: NOW,
+      ttc: 1000,
+    });
+    expect(expected.daysElapsed).toBeLessThan(unsuspended.daysElapsed);
+    expect(stored).toEqual({ days_elapsed: expected.daysElapsed, start_date: expected.startDate });
   });
 });
