@@ -34,31 +34,26 @@ export class AnomalyCounts1764000900000 implements MigrationInterface {
     const delta = (sign: string, table: string): string =>
       `SELECT state, code, severity, budget_code, assignee_id, ${sign} count(*) AS n FROM ${table}
         GROUP BY state, code, severity, budget_code, assignee_id`;
-    await queryRunner.query(`
-      CREATE FUNCTION anomaly_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    const triggerFunction = (name: string, body: string): string => `
+      CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO anomaly_count (state, code, severity, budget_code, assignee_id, n) ${delta('', 'new_rows')};
+        INSERT INTO anomaly_count (state, code, severity, budget_code, assignee_id, n) ${body};
         RETURN NULL;
-      END $$`);
-    await queryRunner.query(`
-      CREATE FUNCTION anomaly_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO anomaly_count (state, code, severity, budget_code, assignee_id, n) ${delta('-', 'old_rows')};
-        RETURN NULL;
-      END $$`);
-    await queryRunner.query(`
-      CREATE FUNCTION anomaly_count_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO anomaly_count (state, code, severity, budget_code, assignee_id, n)
-        SELECT state, code, severity, budget_code, assignee_id, sum(n) FROM (
-          ${delta('', 'new_rows')}
-          UNION ALL
-          ${delta('-', 'old_rows')}
-        ) moves
-        GROUP BY state, code, severity, budget_code, assignee_id
-        HAVING sum(n) <> 0;
-        RETURN NULL;
-      END $$`);
+      END $$`;
+    await queryRunner.query(triggerFunction('anomaly_count_inserted', delta('', 'new_rows')));
+    await queryRunner.query(triggerFunction('anomaly_count_deleted', delta('-', 'old_rows')));
+    await queryRunner.query(
+      triggerFunction(
+        'anomaly_count_updated',
+        `SELECT state, code, severity, budget_code, assignee_id, sum(n) FROM (
+           ${delta('', 'new_rows')}
+           UNION ALL
+           ${delta('-', 'old_rows')}
+         ) moves
+         GROUP BY state, code, severity, budget_code, assignee_id
+         HAVING sum(n) <> 0`,
+      ),
+    );
     await queryRunner.query(`
       CREATE FUNCTION anomaly_count_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
