@@ -1,7 +1,7 @@
 import { setupZonelessTestEnv } from 'jest-preset-angular/setup-env/zoneless';
 import { registerLocaleData } from '@angular/common';
 import localeFr from '@angular/common/locales/fr';
-import { installBrowserFakes } from './testing/browser-fakes';
+import { installBrowserFakes } from '@cd31/ui/testing';
 
 registerLocaleData(localeFr);
 setupZonelessTestEnv();
