@@ -1,6 +1,6 @@
 import type { BudgetDto } from '@cd31/contracts';
 import { BUDGET_LABEL_MAX_LENGTH } from '@cd31/domain';
-import { ConfirmDialogComponent, FrDatePipe } from '@cd31/ui';
+import { FrDatePipe } from '@cd31/ui';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -20,11 +20,12 @@ import {
   EMPTY_BUDGET_FORM,
   type BudgetForm,
 } from './budgets';
+import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 /** The budgets: rename, activate or deactivate, add one (SIRET checked before sending). */
 @Component({
   selector: 'cd31-admin-budgets',
-  imports: [ConfirmDialogComponent, FormatSiretPipe, FrDatePipe],
+  imports: [PendingActionDialogComponent, FormatSiretPipe, FrDatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Budgets</h2>
@@ -198,19 +199,12 @@ import {
       </div>
     </form>
 
-    <cd31-confirm-dialog
-      [open]="pending() !== null"
-      [heading]="pending()?.heading ?? ''"
-      [confirmLabel]="pending()?.confirmLabel ?? 'Confirmer'"
-      [danger]="pending()?.danger ?? false"
+    <cd31-pending-action-dialog
+      [action]="pending()"
       [busy]="busy()"
       (confirmed)="confirm()"
       (cancelled)="pending.set(null)"
-    >
-      @for (line of pending()?.lines ?? []; track $index) {
-        <p>{{ line }}</p>
-      }
-    </cd31-confirm-dialog>
+    />
   `,
   styles: `
     .inline-edit {

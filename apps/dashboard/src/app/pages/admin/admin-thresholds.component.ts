@@ -5,7 +5,6 @@ import {
   DEFAULT_ANOMALY_THRESHOLDS,
   type AnomalyThresholdKey,
 } from '@cd31/domain';
-import { ConfirmDialogComponent } from '@cd31/ui';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -28,6 +27,7 @@ import {
   type ThresholdDraft,
   type ThresholdRow,
 } from './thresholds';
+import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 const RECOMPUTED =
   'Les anomalies ont été recalculées avec les nouveaux seuils : les listes sont à jour.';
@@ -35,7 +35,7 @@ const RECOMPUTED =
 /** The global thresholds, and each budget's own values (overrides) in a budget × threshold table. */
 @Component({
   selector: 'cd31-admin-thresholds',
-  imports: [ConfirmDialogComponent],
+  imports: [PendingActionDialogComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Seuils des anomalies</h2>
@@ -228,19 +228,12 @@ const RECOMPUTED =
       }
     }
 
-    <cd31-confirm-dialog
-      [open]="pending() !== null"
-      [heading]="pending()?.heading ?? ''"
-      [confirmLabel]="pending()?.confirmLabel ?? 'Confirmer'"
-      [danger]="pending()?.danger ?? false"
+    <cd31-pending-action-dialog
+      [action]="pending()"
       [busy]="busy()"
       (confirmed)="confirm()"
       (cancelled)="pending.set(null)"
-    >
-      @for (line of pending()?.lines ?? []; track $index) {
-        <p>{{ line }}</p>
-      }
-    </cd31-confirm-dialog>
+    />
   `,
   styles: `
     .marker {

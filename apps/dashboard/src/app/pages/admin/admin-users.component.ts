@@ -1,6 +1,6 @@
 import type { BudgetDto, UpdateUserRequest, UserDto } from '@cd31/contracts';
 import { ROLE_LABELS, ROLES, isRole } from '@cd31/domain';
-import { ConfirmDialogComponent, FrDateTimePipe } from '@cd31/ui';
+import { FrDateTimePipe } from '@cd31/ui';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -28,6 +28,7 @@ import {
   type UserEdit,
   type UserForm,
 } from './users';
+import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 type Editing =
   | { readonly id: string; readonly mode: 'edit'; readonly edit: UserEdit }
@@ -36,7 +37,7 @@ type Editing =
 /** Accounts: create, change role and budgets, deactivate, reset a password. */
 @Component({
   selector: 'cd31-admin-users',
-  imports: [ConfirmDialogComponent, FrDateTimePipe],
+  imports: [PendingActionDialogComponent, FrDateTimePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Utilisateurs</h2>
@@ -328,19 +329,12 @@ type Editing =
       </div>
     </form>
 
-    <cd31-confirm-dialog
-      [open]="pending() !== null"
-      [heading]="pending()?.heading ?? ''"
-      [confirmLabel]="pending()?.confirmLabel ?? 'Confirmer'"
-      [danger]="pending()?.danger ?? false"
+    <cd31-pending-action-dialog
+      [action]="pending()"
       [busy]="busy()"
       (confirmed)="confirm()"
       (cancelled)="pending.set(null)"
-    >
-      @for (line of pending()?.lines ?? []; track $index) {
-        <p>{{ line }}</p>
-      }
-    </cd31-confirm-dialog>
+    />
   `,
   styles: `
     .you {
