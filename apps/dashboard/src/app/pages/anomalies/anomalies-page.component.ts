@@ -1,3 +1,4 @@
+import { paramsOf } from '../../core/url-params';
 import type {
   AnomalyBulkUpdateRequest,
   AnomalyBulkUpdateResultDto,
@@ -40,7 +41,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, Router, RouterLink, type ParamMap } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 import { apiErrorMessage } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
@@ -64,7 +65,6 @@ import {
   type AnomalyView,
   type QuickFilter,
   type StateChoice,
-  type UrlQueryParams,
 } from './anomaly-view';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -77,10 +77,6 @@ interface BulkOutcome {
   readonly result: AnomalyBulkUpdateResultDto;
   /** The invoice number of each refused id, to name it. */
   readonly invoiceNumbers: ReadonlyMap<number, string | null>;
-}
-
-function paramsOf(paramMap: ParamMap): UrlQueryParams {
-  return Object.fromEntries(paramMap.keys.map((key) => [key, paramMap.getAll(key)]));
 }
 
 function plural(count: number, one: string, many: string): string {

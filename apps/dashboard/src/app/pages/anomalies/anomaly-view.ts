@@ -1,3 +1,4 @@
+import type { UrlQueryParams } from '../../core/url-params';
 import {
   ANOMALY_SORT_FIELDS,
   type AnomalyFilters,
@@ -32,11 +33,6 @@ export interface AnomalyView {
   readonly filters: AnomalyFilters;
   readonly sort: AnomalySort | null;
 }
-
-/** Angular's `Params`, as read from the URL: a key seen once is a string, several times an array. */
-export type UrlQueryParams = Readonly<
-  Record<string, string | readonly string[] | null | undefined>
->;
 
 export const EMPTY_VIEW: AnomalyView = { filters: {}, sort: null };
 

@@ -1,3 +1,4 @@
+import { paramsOf } from '../../core/url-params';
 import type { BudgetDto, BudgetStatsDto } from '@cd31/contracts';
 import { ChartComponent, EuroPipe, FrIntegerPipe, type ChartClick } from '@cd31/ui';
 import {
@@ -11,11 +12,10 @@ import {
   untracked,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, Router, RouterLink, type ParamMap } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 import { apiErrorMessage } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
-import type { UrlQueryParams } from '../anomalies/anomaly-view';
 import {
   ageingChart,
   eurosAtRiskPerBudgetChart,
@@ -31,10 +31,6 @@ import {
   type PerBudgetChart,
   type StatsView,
 } from './budget-stats';
-
-function paramsOf(paramMap: ParamMap): UrlQueryParams {
-  return Object.fromEntries(paramMap.keys.map((key) => [key, paramMap.getAll(key)]));
-}
 
 /**
  * The managers' dashboard above the budgets table: a period and a budget (in the URL), figure

@@ -6,7 +6,8 @@ import {
 } from '@cd31/contracts';
 import { chorusStatusLabel, parisCalendarDate } from '@cd31/domain';
 import type { BarChartData } from '@cd31/ui';
-import { queryParamsFromView, STUCK_CODES, type UrlQueryParams } from '../anomalies/anomaly-view';
+import type { UrlQueryParams } from '../../core/url-params';
+import { queryParamsFromView, STUCK_CODES } from '../anomalies/anomaly-view';
 
 /**
  * The managers' figures (domain.md §10): the period and budget shown (held in the URL as

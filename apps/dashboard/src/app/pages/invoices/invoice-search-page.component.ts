@@ -1,3 +1,4 @@
+import { paramsOf } from '../../core/url-params';
 import type { BudgetDto, InvoiceSearchPageDto } from '@cd31/contracts';
 import { CHORUS_RECIPIENT_STATUSES, CHORUS_STATUS_LABELS, chorusStatusLabel } from '@cd31/domain';
 import { EuroPipe, FrDatePipe, FrIntegerPipe } from '@cd31/ui';
@@ -11,11 +12,10 @@ import {
   untracked,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { ActivatedRoute, Router, RouterLink, type ParamMap } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 import { apiErrorMessage } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
-import type { UrlQueryParams } from '../anomalies/anomaly-view';
 import {
   INVOICE_PAGE_SIZE,
   pageRange,
@@ -24,10 +24,6 @@ import {
   toInvoiceSearchQuery,
   type InvoiceSearchView,
 } from './invoice-search';
-
-function paramsOf(paramMap: ParamMap): UrlQueryParams {
-  return Object.fromEntries(paramMap.keys.map((key) => [key, paramMap.getAll(key)]));
-}
 
 /** « Factures »: find any received invoice by number, supplier, status or budget. */
 @Component({

@@ -1,5 +1,5 @@
 import type { InvoiceSearchQuery } from '../../core/api-queries';
-import type { UrlQueryParams } from '../anomalies/anomaly-view';
+import type { UrlQueryParams } from '../../core/url-params';
 
 /** The « Factures » search, held in the URL like the anomaly list: `?q=&budget=&status=&page=`. */
 
