@@ -7,3 +7,4 @@ export * from './lib/statuses';
 export * from './lib/anomalies';
 export * from './lib/payment-delay';
 export * from './lib/recycle-comment';
+export * from './lib/astre-fields';

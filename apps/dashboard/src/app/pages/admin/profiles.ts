@@ -1,3 +1,4 @@
+import { ASTRE_FIELD_DEFINITIONS, type AstreFieldDefinition } from '@cd31/domain';
 import type { AstreImportKind, AstreImportProfileDto } from '@cd31/contracts';
 import type { AstreImportProfileUpdate } from '../../core/api-queries';
 
@@ -5,44 +6,25 @@ import type { AstreImportProfileUpdate } from '../../core/api-queries';
 export const ASTRE_FIELD_LABELS: Readonly<
   Record<AstreImportKind, Readonly<Record<string, string>>>
 > = {
-  factures: {
-    budgetCode: 'Budget',
-    exercice: 'Exercice',
-    chorusInvoiceId: 'N° Chorus',
-    invoiceNumber: 'N° facture',
-    supplierSiret: 'SIRET fournisseur',
-    supplierName: 'Fournisseur',
-    invoiceDate: 'Date facture',
-    integrationDate: 'Date intégration',
-    amountTtc: 'Montant TTC',
-    engagementNumber: 'N° engagement',
-    serviceCode: 'Code service',
-    etat: 'Etat',
-    mandatNumber: 'N° mandat',
-    mandatDate: 'Date mandat',
-  },
-  engagements: {
-    budgetCode: 'Budget',
-    engagementNumber: 'N° engagement',
-    serviceCode: 'Code service',
-    supplierSiret: 'SIRET fournisseur',
-    engagedAmount: 'Montant engagé',
-    solde: 'Solde',
-  },
+  factures: labels(ASTRE_FIELD_DEFINITIONS.factures),
+  engagements: labels(ASTRE_FIELD_DEFINITIONS.engagements),
 };
 
 /** Columns an export must have: each needs at least one header. */
 export const REQUIRED_FIELDS: Readonly<Record<AstreImportKind, readonly string[]>> = {
-  factures: [
-    'budgetCode',
-    'invoiceNumber',
-    'supplierSiret',
-    'integrationDate',
-    'amountTtc',
-    'etat',
-  ],
-  engagements: ['budgetCode', 'engagementNumber'],
+  factures: required(ASTRE_FIELD_DEFINITIONS.factures),
+  engagements: required(ASTRE_FIELD_DEFINITIONS.engagements),
 };
+
+function labels(fields: Readonly<Record<string, AstreFieldDefinition>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([field, { label }]) => [field, label]));
+}
+
+function required(fields: Readonly<Record<string, AstreFieldDefinition>>): string[] {
+  return Object.entries(fields)
+    .filter(([, definition]) => definition.required)
+    .map(([field]) => field);
+}
 
 export function isRequiredField(kind: AstreImportKind, field: string): boolean {
   return REQUIRED_FIELDS[kind].includes(field);
