@@ -11,8 +11,6 @@ import {
 } from '@cd31/chorus-store';
 import type { EntityManager } from 'typeorm';
 
-export type { PageWriteResult };
-
 /** Statuses before the invoice reaches the recipient: no mise à disposition yet. */
 const BEFORE_MAD = ['DEPOSEE', 'EN_COURS_ACHEMINEMENT'];
 

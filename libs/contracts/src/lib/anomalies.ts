@@ -88,6 +88,7 @@ export interface AnomalyRowDto {
   readonly eurosAtRisk: string;
   readonly assignee: UserRefDto | null;
   readonly firstDetectedAt: string;
+  /** When a reconciliation last found it changed or back (runs that find it as it was write nothing). */
   readonly lastDetectedAt: string;
   readonly resolvedAt: string | null;
   readonly resolutionReason: string | null;
