@@ -34,49 +34,6 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank - 1] ?? 0;
 }
 
-/** mulberry32: the same query mix on every run. */
-export class Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(maxExclusive: number): number {
-    return Math.floor(this.next() * maxExclusive);
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(items.length)];
-    if (item === undefined) {
-      throw new RangeError('pick from an empty list');
-    }
-    return item;
-  }
-
-  /** k distinct items (k ≥ 1). */
-  some<T>(items: readonly T[], k: number): T[] {
-    const pool = [...items];
-    const chosen: T[] = [];
-    while (chosen.length < k && pool.length > 0) {
-      chosen.push(...pool.splice(this.int(pool.length), 1));
-    }
-    return chosen;
-  }
-}
-
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
     .format(value)

@@ -64,6 +64,16 @@ export class Prng {
     return item;
   }
 
+  /** k distinct items (fewer when the list is shorter). */
+  some<T>(items: readonly T[], k: number): T[] {
+    const pool = [...items];
+    const chosen: T[] = [];
+    while (chosen.length < k && pool.length > 0) {
+      chosen.push(...pool.splice(this.int(pool.length), 1));
+    }
+    return chosen;
+  }
+
   /** Index drawn with the given (non-negative) weights. */
   weighted(weights: readonly number[]): number {
     let total = 0;

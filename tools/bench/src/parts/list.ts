@@ -1,8 +1,9 @@
 import { ANOMALY_SORT_FIELDS, type AnomalyPageDto } from '@cd31/contracts';
+import { Prng } from '@cd31/dataset';
 import { ANOMALY_CODES, ANOMALY_SEVERITIES, CD31_BUDGETS } from '@cd31/domain';
 import { HttpError, queryString, type QueryValue } from '../infra/http';
 import { queryRows } from '../infra/postgres';
-import { Prng, elapsedMs, percentile, round } from '../util';
+import { elapsedMs, percentile, round } from '../util';
 import type { BenchContext, PartOutput } from './context';
 import { mainState, settleAnomalies } from './main-dataset';
 import { ensureReconciled } from './reconcile';
