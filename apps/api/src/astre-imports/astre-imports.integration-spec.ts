@@ -101,6 +101,26 @@ describe('ASTRE imports', () => {
     expect(rows.map((r) => r.etat)).toEqual(['SERVICE_FAIT', 'MANDATEE']);
   });
 
+  it('stores text exactly, whatever the staging COPY must escape (backslash, tab, line break)', async () => {
+    const name = 'Entreprise "A\\B"\tC\r\nD \\N';
+    const quoted = `"${name.replace(/"/g, '""')}"`;
+    const file = facturesCsv([
+      `62;2025;6001;F\\6001;73282932000074;${quoted};03/02/2025;10/02/2025;5,00;;;Intégrée`,
+    ]);
+    const preview = (await upload(file, 'echappements.csv').expect(201)).body as AstreImportDto;
+    expect(preview.counts).toMatchObject({ valid: 1, invalid: 0 });
+    await agent
+      .post(`/api/v1/astre-imports/${preview.id}/confirm`)
+      .send({ mode: 'all-or-nothing' })
+      .expect(200);
+    const [row] = await testApp.app
+      .get(DataSource)
+      .query<
+        { supplier_name: string; invoice_number: string; service_code: string | null }[]
+      >(`SELECT supplier_name, invoice_number, service_code FROM astre_invoice WHERE chorus_invoice_id = 6001`);
+    expect(row).toEqual({ supplier_name: name, invoice_number: 'F\\6001', service_code: null });
+  });
+
   it('sets aside a line that repeats an earlier one, naming that line', async () => {
     const line = (amount: string): string =>
       `62;2025;5001;F-2025-501;73282932000074;Laboratoire Analyses Sud;03/02/2025;10/02/2025;${amount};CP2025/X123456/1;EVA01;Intégrée`;
