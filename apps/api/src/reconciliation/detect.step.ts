@@ -55,8 +55,20 @@ export async function detectAnomalies(
     SELECT engagement_norm, array_agg(DISTINCT budget_code ORDER BY budget_code) AS budgets
       FROM astre_engagement GROUP BY engagement_norm`);
   await manager.query('ANALYZE recon_engagement');
-  // One row per invoice with what every rule needs, each pattern evaluated once; rejected
-  // invoices carry no anomaly.
+  // The engagement patterns, evaluated once per distinct value rather than once per invoice
+  // (1.1 M invoices carry ≈ 57 000 values: 0.2 s instead of 1.4 s).
+  await manager.query(`
+    CREATE TEMP TABLE recon_engagement_kind ON COMMIT DROP AS
+    SELECT v.value,
+           CASE WHEN ${engagementAbsentSql('v.value')} THEN 'ABSENT'
+                WHEN ${engagementMalformedSql('v.value')} THEN 'MAL_FORME'
+                ELSE 'BIEN_FORME' END AS kind
+      FROM (SELECT DISTINCT c.numero_bon_commande AS value
+              FROM chorus_invoice c
+             WHERE c.statut <> 'REJETEE' AND c.numero_bon_commande IS NOT NULL ${inScope}) v`);
+  await manager.query('ANALYZE recon_engagement_kind');
+  // One row per invoice with what every rule needs; rejected invoices carry no anomaly. A value
+  // the lookup lacks (an invoice written by a sync since) is classified on the spot.
   const engagement = 'c.numero_bon_commande';
   await manager.query(
     `CREATE TEMP TABLE recon_invoice ON COMMIT DROP AS
@@ -66,7 +78,8 @@ export async function detectAnomalies(
             ($1::date - (c.date_heure_etat_courant AT TIME ZONE 'Europe/Paris')::date) AS days_in_status,
             m.astre_row_key, m.astre_budget_code AS astre_budget, m.astre_etat, m.astre_amount_ttc AS astre_amount,
             t.mad_non_integree_days, t.mad_en_traitement_days, t.a_recycler_days, t.tolerance_cents,
-            CASE WHEN ${engagementAbsentSql(engagement)} THEN 'ABSENT'
+            CASE WHEN k.kind IS NOT NULL THEN k.kind
+                 WHEN ${engagementAbsentSql(engagement)} THEN 'ABSENT'
                  WHEN ${engagementMalformedSql(engagement)} THEN 'MAL_FORME'
                  ELSE 'BIEN_FORME' END AS engagement_kind,
             e.budgets AS engagement_budgets
@@ -74,6 +87,7 @@ export async function detectAnomalies(
        JOIN budget b ON b.id = c.budget_id
        JOIN recon_threshold t ON t.budget_id = c.budget_id
        LEFT JOIN invoice_match m ON m.id_facture = c.id_facture
+       LEFT JOIN recon_engagement_kind k ON k.value = c.numero_bon_commande
        LEFT JOIN recon_engagement e ON e.engagement_norm = c.numero_bon_commande
       WHERE c.statut <> 'REJETEE' ${inScope}`,
     [parisCalendarDate(now)],
@@ -187,17 +201,28 @@ export async function detectAnomalies(
       FROM recon_invoice r JOIN invoice_payment_delay p ON p.id_facture = r.id_facture
      WHERE p.anomaly IS NOT NULL`);
 
-  // ASTRE rows naming a Chorus invoice the sync never saw (always evaluated in full: cheap). Rows
+  // ASTRE rows naming a Chorus invoice the sync never saw (always evaluated in full). Rows
   // integrated before the budget's first sync window are out of the sync's reach, not missing.
+  // The anti-join first, on its own: joined with the windows, the planner expected 1 % of the
+  // rows and probed the Chorus key once per ASTRE row (2.4 s instead of 0.8 s on 1 M rows).
   await insert(`
+    WITH unknown AS MATERIALIZED (
+      SELECT a.row_key, a.budget_code, a.integration_date, a.chorus_invoice_id, a.invoice_number,
+             a.supplier_siret, a.amount_ttc
+        FROM astre_invoice a
+       WHERE a.chorus_invoice_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM chorus_invoice c WHERE c.id_facture = a.chorus_invoice_id)
+    )
     SELECT 'ABSENTE_CHORUS', 'A:' || a.row_key, NULL, a.row_key, b.id,
            jsonb_build_object('chorusInvoiceId', a.chorus_invoice_id, 'invoiceNumber', a.invoice_number,
                               'supplierSiret', a.supplier_siret, 'amountTtc', a.amount_ttc)
-      FROM astre_invoice a
+      FROM unknown a
       JOIN budget b ON b.code = a.budget_code
       JOIN budget_sync_state s ON s.budget_id = b.id
-     WHERE a.chorus_invoice_id IS NOT NULL
-       AND a.integration_date >= (s.backfill_from AT TIME ZONE 'Europe/Paris')::date
-       AND NOT EXISTS (SELECT 1 FROM chorus_invoice c WHERE c.id_facture = a.chorus_invoice_id)`);
+     WHERE a.integration_date >= (s.backfill_from AT TIME ZONE 'Europe/Paris')::date`);
+  // The merge joins the detections with the anomalies and the list's sources: without statistics
+  // (a temp table has none until analysed) the planner took 3 000 rows for 400 000 and probed
+  // four indexes once per detection (merge plan 4.5 s instead of 2.5 s).
+  await manager.query('ANALYZE detected');
   return count(manager, 'SELECT count(*) FROM detected');
 }
