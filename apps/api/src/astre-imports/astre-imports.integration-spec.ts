@@ -51,7 +51,13 @@ describe('ASTRE imports', () => {
       db.query(
         `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'astre_invoice' ORDER BY 1`,
       );
+    const constraints = (): Promise<unknown[]> =>
+      db.query(
+        `SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+          WHERE conrelid = 'astre_invoice'::regclass ORDER BY 1`,
+      );
     const indexesBefore = await indexes();
+    const constraintsBefore = await constraints();
     service.firstFillMinRows = 1;
 
     const preview = (await upload(facturesCsv(VALID_LINES)).expect(201)).body as AstreImportDto;
@@ -78,6 +84,12 @@ describe('ASTRE imports', () => {
     expect(await storedInvoices()).toBe(2);
     expect(await indexes()).toEqual(indexesBefore);
     expect(indexesBefore.length).toBeGreaterThan(2);
+    // The primary key, dropped for the fill, is back under its name.
+    expect(await constraints()).toEqual(constraintsBefore);
+    expect(constraintsBefore).toContainEqual({
+      conname: 'astre_invoice_pkey',
+      definition: 'PRIMARY KEY (row_key)',
+    });
   });
 
   it('answers "déjà importé" to the same file and changes nothing', async () => {
