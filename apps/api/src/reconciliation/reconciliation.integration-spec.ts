@@ -301,6 +301,22 @@ describe('reconciliation and anomalies', () => {
     expect(await read()).toMatchObject({ assignee_name: 'Agent Avant' });
     await db.query(`UPDATE app_user SET display_name = 'Agent Après' WHERE id = $1`, [agent?.id]);
     expect(await read()).toMatchObject({ assignee_name: 'Agent Après' });
+    // A row inserted with an assignee gets its name; one without keeps none, whatever it says.
+    const inserted = await db.query<{ subject_key: string; assignee_name: string | null }[]>(
+      `INSERT INTO anomaly (code, subject_key, id_facture, budget_id, budget_code, severity, actor, details,
+                           assignee_id, assignee_name)
+       SELECT code, subject_key || suffix, id_facture, budget_id, budget_code, severity, actor, details,
+              CASE WHEN suffix = '#assigned' THEN $1::uuid END, 'forged'
+         FROM anomaly, unnest(ARRAY['#assigned', '#unassigned']) AS suffix
+        WHERE id_facture = 80 AND code = 'ENGAGEMENT_ABSENT'
+       RETURNING subject_key, assignee_name`,
+      [agent?.id],
+    );
+    expect(inserted).toEqual([
+      { subject_key: 'F:80#assigned', assignee_name: 'Agent Après' },
+      { subject_key: 'F:80#unassigned', assignee_name: null },
+    ]);
+    await db.query(`DELETE FROM anomaly WHERE subject_key LIKE 'F:80#%'`);
 
     // The engagement is filled in: the anomaly resolves itself and its copy still follows.
     await db.query(

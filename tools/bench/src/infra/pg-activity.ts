@@ -43,8 +43,10 @@ export class StatementSampler {
   private async run(client: Client): Promise<void> {
     while (this.running) {
       const result = await client.query<{ query: string }>(
+        // Parallel workers show their leader's statement: counted, an index built by three
+        // processes would count three times.
         `SELECT query FROM pg_stat_activity
-          WHERE application_name = 'cd31-chorus-monitor' AND state = 'active'`,
+          WHERE application_name = 'cd31-chorus-monitor' AND state = 'active' AND leader_pid IS NULL`,
       );
       this.samples++;
       const labels = result.rows.length

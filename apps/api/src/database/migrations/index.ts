@@ -10,6 +10,7 @@ import { BulkDerivedTables1764000800000 } from './1764000800000-bulk-derived-tab
 import { AnomalyCounts1764000900000 } from './1764000900000-anomaly-counts';
 import { MatchAstreFacts1764001000000 } from './1764001000000-match-astre-facts';
 import { SyncWritePath1764001100000 } from './1764001100000-sync-write-path';
+import { AssigneeNameOnInsert1764001200000 } from './1764001200000-assignee-name-on-insert';
 
 /** Every migration, in order. Listed explicitly so that the bundled build needs no file globbing. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AnomalyCounts1764000900000,
   MatchAstreFacts1764001000000,
   SyncWritePath1764001100000,
+  AssigneeNameOnInsert1764001200000,
 ];
