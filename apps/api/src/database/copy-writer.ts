@@ -1,4 +1,6 @@
 import type { PoolClient } from 'pg';
+import type { EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { from as copyFrom } from 'pg-copy-streams';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -13,6 +15,18 @@ function csvField(value: string | number | null): string {
     return `"${text.replace(/"/g, '""')}"`;
   }
   return text;
+}
+
+/**
+ * The node-postgres connection of a transaction's EntityManager, for a COPY inside that
+ * transaction.
+ */
+export async function connectionOf(manager: EntityManager): Promise<PoolClient> {
+  const runner = manager.queryRunner as PostgresQueryRunner | undefined;
+  if (!runner) {
+    throw new Error('COPY needs the EntityManager of a transaction');
+  }
+  return (await runner.connect()) as PoolClient;
 }
 
 /**
