@@ -20,12 +20,13 @@ import {
   EMPTY_BUDGET_FORM,
   type BudgetForm,
 } from './budgets';
+import { AdminSectionStatusComponent } from './admin-section-status.component';
 import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 /** The budgets: rename, activate or deactivate, add one (SIRET checked before sending). */
 @Component({
   selector: 'cd31-admin-budgets',
-  imports: [PendingActionDialogComponent, FormatSiretPipe, FrDatePipe],
+  imports: [AdminSectionStatusComponent, PendingActionDialogComponent, FormatSiretPipe, FrDatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Budgets</h2>
@@ -34,23 +35,17 @@ import { PendingActionDialogComponent } from './pending-action-dialog.component'
       budget inactif n’est plus synchronisé.
     </p>
 
-    @if (notice(); as message) {
-      <p class="notice" role="status">{{ message }}</p>
-    }
-    @if (actionError(); as message) {
-      <div class="alert alert-error" role="alert">{{ message }}</div>
-    }
-
-    @if (error(); as message) {
-      <div class="alert alert-error" role="alert">
-        {{ message }}
-        <button type="button" class="btn" (click)="load()">Réessayer</button>
-      </div>
-    } @else if (budgets() === null) {
-      <p class="loading" role="status">Chargement des budgets…</p>
-    } @else if (budgets()?.length === 0) {
+    <cd31-admin-section-status
+      [notice]="notice()"
+      [actionError]="actionError()"
+      [error]="error()"
+      [loading]="budgets() === null"
+      loadingText="Chargement des budgets…"
+      (retry)="load()"
+    />
+    @if (budgets()?.length === 0) {
       <p class="empty">Aucun budget n’est défini : ajoutez le premier ci-dessous.</p>
-    } @else {
+    } @else if (budgets() !== null) {
       <div class="table-scroll">
         <table class="data-table">
           <caption>

@@ -218,6 +218,27 @@ describe('AdminPageComponent — Utilisateurs', () => {
     expect(plain(rows[1]?.textContent)).toContain('Jamais');
   });
 
+  it('says why the list could not be read, shows no table, and reads it again on retry', async () => {
+    const fetchUsers = jest
+      .fn()
+      .mockRejectedValueOnce(refusal('Service indisponible.'))
+      .mockResolvedValue(USERS);
+    const { element, button, settle } = await render('/administration?onglet=utilisateurs', {
+      api: { fetchUsers },
+    });
+    expect(plain(element.querySelector('[role="alert"]')?.textContent)).toContain(
+      'Service indisponible.',
+    );
+    expect(element.querySelector('table.users')).toBeNull();
+    expect(element.querySelector('.loading')).toBeNull();
+
+    button('Réessayer')?.click();
+    await settle();
+    expect(fetchUsers).toHaveBeenCalledTimes(2);
+    expect(element.querySelector('[role="alert"]')).toBeNull();
+    expect(element.querySelectorAll('table.users tbody tr')).toHaveLength(2);
+  });
+
   it('validates the creation form before sending, then creates', async () => {
     const created: UserDto = {
       ...USERS[0],

@@ -16,6 +16,7 @@ import {
   SEPARATOR_OPTIONS,
   type ProfileDraft,
 } from './profiles';
+import { AdminSectionStatusComponent } from './admin-section-status.component';
 
 interface ProfileState {
   readonly draft: ProfileDraft;
@@ -28,7 +29,7 @@ interface ProfileState {
 /** How ASTRE exports are read: separator, encoding and the headers each field may carry. */
 @Component({
   selector: 'cd31-admin-profiles',
-  imports: [FrDateTimePipe],
+  imports: [AdminSectionStatusComponent, FrDateTimePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Profils d’import ASTRE</h2>
@@ -37,16 +38,15 @@ interface ProfileState {
       des accents, des espaces ni de la ponctuation. Indiquez un en-tête par ligne.
     </p>
 
-    @if (error(); as message) {
-      <div class="alert alert-error" role="alert">
-        {{ message }}
-        <button type="button" class="btn" (click)="load()">Réessayer</button>
-      </div>
-    } @else if (profiles() === null) {
-      <p class="loading" role="status">Chargement des profils…</p>
-    } @else if (profiles()?.length === 0) {
+    <cd31-admin-section-status
+      [error]="error()"
+      [loading]="profiles() === null"
+      loadingText="Chargement des profils…"
+      (retry)="load()"
+    />
+    @if (profiles()?.length === 0) {
       <p class="empty">Aucun profil d’import n’est défini.</p>
-    } @else {
+    } @else if (profiles() !== null) {
       @for (profile of profiles(); track profile.draft.kind) {
         <form class="card" novalidate (submit)="$event.preventDefault(); save(profile.draft.kind)">
           <h3>{{ kindLabels[profile.draft.kind] }}</h3>

@@ -25,6 +25,7 @@ import {
   type HalfYear,
   type RateDraftRow,
 } from './interest-rates';
+import { AdminSectionStatusComponent } from './admin-section-status.component';
 
 /**
  * The ECB rate of each half-year, from which late-payment interest is computed (ECB + 8 points).
@@ -32,7 +33,7 @@ import {
  */
 @Component({
   selector: 'cd31-admin-rates',
-  imports: [ConfirmDialogComponent, FrDatePipe],
+  imports: [AdminSectionStatusComponent, ConfirmDialogComponent, FrDatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Taux d’intérêt moratoire</h2>
@@ -42,21 +43,15 @@ import {
       s’applique et le montant est signalé comme approché.
     </p>
 
-    @if (notice(); as message) {
-      <p class="notice" role="status">{{ message }}</p>
-    }
-    @if (actionError(); as message) {
-      <div class="alert alert-error" role="alert">{{ message }}</div>
-    }
-
-    @if (error(); as message) {
-      <div class="alert alert-error" role="alert">
-        {{ message }}
-        <button type="button" class="btn" (click)="load()">Réessayer</button>
-      </div>
-    } @else if (draft() === null) {
-      <p class="loading" role="status">Chargement des taux…</p>
-    } @else {
+    <cd31-admin-section-status
+      [notice]="notice()"
+      [actionError]="actionError()"
+      [error]="error()"
+      [loading]="draft() === null"
+      loadingText="Chargement des taux…"
+      (retry)="load()"
+    />
+    @if (draft() !== null) {
       @if (draft()?.length === 0) {
         <p class="empty">Aucun taux n’est défini : ajoutez au moins le semestre en cours.</p>
       } @else {

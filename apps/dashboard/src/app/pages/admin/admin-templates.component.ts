@@ -44,6 +44,7 @@ import {
   toggleAnomaly,
   type TemplateTextField,
 } from './templates';
+import { AdminSectionStatusComponent } from './admin-section-status.component';
 
 export const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<RecyclePlaceholder, string>> = {
   siret_errone: 'le SIRET destinataire porté par la facture',
@@ -61,7 +62,7 @@ export const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<RecyclePlaceholder, strin
  */
 @Component({
   selector: 'cd31-admin-templates',
-  imports: [ConfirmDialogComponent],
+  imports: [AdminSectionStatusComponent, ConfirmDialogComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Modèles de commentaire de recyclage</h2>
@@ -71,19 +72,15 @@ export const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<RecyclePlaceholder, strin
       tient en {{ maxLength }} caractères est utilisée.
     </p>
 
-    @if (notice(); as message) {
-      <p class="notice" role="status">{{ message }}</p>
-    }
-    @if (actionError(); as message) {
-      <div class="alert alert-error" role="alert">{{ message }}</div>
-    }
-
-    @if (error(); as message) {
-      <div class="alert alert-error" role="alert">
-        {{ message }}
-        <button type="button" class="btn" (click)="load()">Réessayer</button>
-      </div>
-    } @else if (draft(); as templates) {
+    <cd31-admin-section-status
+      [notice]="notice()"
+      [actionError]="actionError()"
+      [error]="error()"
+      [loading]="draft() === null"
+      loadingText="Chargement des modèles…"
+      (retry)="load()"
+    />
+    @if (draft(); as templates) {
       <div class="templates-layout">
         <form class="editor" novalidate (submit)="$event.preventDefault(); save()">
           <fieldset>
@@ -274,8 +271,6 @@ export const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<RecyclePlaceholder, strin
           </div>
         </aside>
       </div>
-    } @else {
-      <p class="loading" role="status">Chargement des modèles…</p>
     }
 
     <cd31-confirm-dialog

@@ -27,6 +27,7 @@ import {
   type ThresholdDraft,
   type ThresholdRow,
 } from './thresholds';
+import { AdminSectionStatusComponent } from './admin-section-status.component';
 import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 const RECOMPUTED =
@@ -35,7 +36,7 @@ const RECOMPUTED =
 /** The global thresholds, and each budget's own values (overrides) in a budget × threshold table. */
 @Component({
   selector: 'cd31-admin-thresholds',
-  imports: [PendingActionDialogComponent],
+  imports: [AdminSectionStatusComponent, PendingActionDialogComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Seuils des anomalies</h2>
@@ -44,21 +45,15 @@ const RECOMPUTED =
       Chaque enregistrement recalcule toutes les anomalies (quelques secondes).
     </p>
 
-    @if (notice(); as message) {
-      <p class="notice" role="status">{{ message }}</p>
-    }
-    @if (actionError(); as message) {
-      <div class="alert alert-error" role="alert">{{ message }}</div>
-    }
-
-    @if (error(); as message) {
-      <div class="alert alert-error" role="alert">
-        {{ message }}
-        <button type="button" class="btn" (click)="load()">Réessayer</button>
-      </div>
-    } @else if (settings() === null) {
-      <p class="loading" role="status">Chargement des seuils…</p>
-    } @else {
+    <cd31-admin-section-status
+      [notice]="notice()"
+      [actionError]="actionError()"
+      [error]="error()"
+      [loading]="settings() === null"
+      loadingText="Chargement des seuils…"
+      (retry)="load()"
+    />
+    @if (settings() !== null) {
       <form class="card" novalidate (submit)="$event.preventDefault(); saveGlobal()">
         <h3>Valeurs globales</h3>
         <div class="form-grid">

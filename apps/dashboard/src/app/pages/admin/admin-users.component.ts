@@ -28,6 +28,7 @@ import {
   type UserEdit,
   type UserForm,
 } from './users';
+import { AdminSectionStatusComponent } from './admin-section-status.component';
 import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 type Editing =
@@ -37,7 +38,7 @@ type Editing =
 /** Accounts: create, change role and budgets, deactivate, reset a password. */
 @Component({
   selector: 'cd31-admin-users',
-  imports: [PendingActionDialogComponent, FrDateTimePipe],
+  imports: [AdminSectionStatusComponent, PendingActionDialogComponent, FrDateTimePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Utilisateurs</h2>
@@ -46,23 +47,17 @@ type Editing =
       changement de rôle, une désactivation ou un nouveau mot de passe ferment ses sessions.
     </p>
 
-    @if (notice(); as message) {
-      <p class="notice" role="status">{{ message }}</p>
-    }
-    @if (actionError(); as message) {
-      <div class="alert alert-error" role="alert">{{ message }}</div>
-    }
-
-    @if (error(); as message) {
-      <div class="alert alert-error" role="alert">
-        {{ message }}
-        <button type="button" class="btn" (click)="load()">Réessayer</button>
-      </div>
-    } @else if (users() === null) {
-      <p class="loading" role="status">Chargement des utilisateurs…</p>
-    } @else if (users()?.length === 0) {
+    <cd31-admin-section-status
+      [notice]="notice()"
+      [actionError]="actionError()"
+      [error]="error()"
+      [loading]="users() === null"
+      loadingText="Chargement des utilisateurs…"
+      (retry)="load()"
+    />
+    @if (users()?.length === 0) {
       <p class="empty">Aucun utilisateur.</p>
-    } @else {
+    } @else if (users() !== null) {
       <div class="table-scroll">
         <table class="data-table users">
           <caption>
