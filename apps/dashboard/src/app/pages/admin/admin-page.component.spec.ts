@@ -261,6 +261,16 @@ describe('AdminPageComponent — Utilisateurs', () => {
       'Le mot de passe doit comporter au moins 12 caractères.',
     );
     type('#new-user-password', 'assez-long-maintenant');
+    // The budget limit: 62 checked, then 01 checked and unchecked again.
+    const choice = element.querySelectorAll<HTMLInputElement>(
+      'form:last-of-type cd31-budget-choice input[type="checkbox"]',
+    );
+    expect(choice).toHaveLength(2);
+    for (const box of [choice[1], choice[0], choice[0]]) {
+      box?.click();
+      await settle();
+    }
+    expect(Array.from(choice).map((box) => box.checked)).toEqual([false, true]);
     button('Créer l’utilisateur')?.click();
     await settle();
     expect(api.createUser).toHaveBeenCalledWith({
@@ -268,7 +278,7 @@ describe('AdminPageComponent — Utilisateurs', () => {
       displayName: 'Nouveau',
       role: 'agent',
       password: 'assez-long-maintenant',
-      budgetCodes: null,
+      budgetCodes: ['62'],
     });
     expect(element.querySelectorAll('table.users tbody tr')).toHaveLength(3);
   });

@@ -29,6 +29,7 @@ import {
   type UserForm,
 } from './users';
 import { AdminSectionStatusComponent } from './admin-section-status.component';
+import { BudgetChoiceComponent } from './budget-choice.component';
 import { PendingActionDialogComponent } from './pending-action-dialog.component';
 
 type Editing =
@@ -38,7 +39,12 @@ type Editing =
 /** Accounts: create, change role and budgets, deactivate, reset a password. */
 @Component({
   selector: 'cd31-admin-users',
-  imports: [AdminSectionStatusComponent, PendingActionDialogComponent, FrDateTimePipe],
+  imports: [
+    BudgetChoiceComponent,
+    AdminSectionStatusComponent,
+    PendingActionDialogComponent,
+    FrDateTimePipe,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>Utilisateurs</h2>
@@ -160,21 +166,11 @@ type Editing =
                                 </select>
                               </div>
                             </div>
-                            <fieldset class="budget-choice">
-                              <legend>Budgets visibles (aucun coché : tous les budgets)</legend>
-                              <div class="checks">
-                                @for (budget of budgets(); track budget.code) {
-                                  <label>
-                                    <input
-                                      type="checkbox"
-                                      [checked]="edit()?.budgetCodes?.includes(budget.code)"
-                                      (change)="editBudget(budget.code)"
-                                    />
-                                    {{ budget.code }} {{ budget.label }}
-                                  </label>
-                                }
-                              </div>
-                            </fieldset>
+                            <cd31-budget-choice
+                              [budgets]="budgets()"
+                              [selected]="edit()?.budgetCodes ?? []"
+                              (toggled)="editBudget($event)"
+                            />
                             <div class="actions">
                               <button
                                 type="submit"
@@ -299,21 +295,11 @@ type Editing =
           <p class="field-error" id="new-user-password-error">{{ shown().password ?? '' }}</p>
         </div>
       </div>
-      <fieldset class="budget-choice">
-        <legend>Budgets visibles (aucun coché : tous les budgets)</legend>
-        <div class="checks">
-          @for (budget of budgets(); track budget.code) {
-            <label>
-              <input
-                type="checkbox"
-                [checked]="form().budgetCodes.includes(budget.code)"
-                (change)="toggleFormBudget(budget.code)"
-              />
-              {{ budget.code }} {{ budget.label }}
-            </label>
-          }
-        </div>
-      </fieldset>
+      <cd31-budget-choice
+        [budgets]="budgets()"
+        [selected]="form().budgetCodes"
+        (toggled)="toggleFormBudget($event)"
+      />
       @if (createError(); as message) {
         <div class="alert alert-error" role="alert">{{ message }}</div>
       }
@@ -339,9 +325,6 @@ type Editing =
     }
     tr.inactive td {
       color: var(--muted);
-    }
-    .budget-choice {
-      margin-top: 0.75rem;
     }
   `,
 })
