@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { DEMO, signInApi } from './support/api-client';
-import { freePort, newDataDir, startProduct } from './support/product';
+import { freePort } from '@cd31/local-postgres';
+import { newDataDir, startProduct } from './support/product';
 
 describe('the product after a crash', () => {
   it('starts again after its process was killed with SIGKILL, keeping the data', async () => {

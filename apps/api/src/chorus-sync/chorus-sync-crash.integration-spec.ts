@@ -1,7 +1,7 @@
 import type { ChorusSimulator } from '@cd31/chorus-simulator';
+import { freePort } from '@cd31/local-postgres';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -11,16 +11,6 @@ import { startTestSimulator, visibleInvoiceIds, withSimulator } from '../../test
 import { ChorusSyncService } from './chorus-sync.service';
 
 const MAIN = path.resolve(__dirname, '../../../../dist/apps/api/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function poll<T>(query: () => Promise<T | null>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

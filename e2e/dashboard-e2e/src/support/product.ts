@@ -1,6 +1,6 @@
+import { freePort } from '@cd31/local-postgres';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -16,17 +16,6 @@ export interface RunningProduct {
   stop(): Promise<void>;
   /** What `kill -9` does: the Node process dies, PostgreSQL is orphaned. */
   kill(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function newDataDir(): Promise<string> {

@@ -1,7 +1,7 @@
 import type { ChorusSimulator } from '@cd31/chorus-simulator';
+import { freePort } from '@cd31/local-postgres';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { sleep } from '../util';
 
@@ -39,18 +39,6 @@ export function apiScript(workspaceRoot: string, name: 'main' | 'cli'): string {
     throw new Error(`${script} is missing: build the API first (npx nx run api:build).`);
   }
   return script;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class ApiProcess {
