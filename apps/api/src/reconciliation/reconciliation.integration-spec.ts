@@ -123,6 +123,9 @@ describe('reconciliation and anomalies', () => {
     await seedInvoice({ id: 11, statut: 'A_RECYCLER', statusDaysAgo: 20 });
     await seedInvoice({ id: 12, statut: 'REJETEE', engagement: null }); // rejected: nothing
     await seedAstre({ chorusId: 999, numero: 'GHOST' }); // ASTRE names an invoice the sync never saw
+    // Engaged on budget 01 and integrated there: one BUDGET_INCOHERENT saying both.
+    await seedInvoice({ id: 13, engagement: 'AP2025/9999' });
+    await seedAstre({ chorusId: 13, numero: 'F-13', budget: '01' });
 
     await engine.run({ kind: 'all' }, 'test', NOW);
 
@@ -138,6 +141,14 @@ describe('reconciliation and anomalies', () => {
     expect(await codesOf(10)).toEqual(['AVOIR_DEPOSE', 'DOUBLON']);
     expect(await codesOf(11)).toEqual(['A_RECYCLER_SANS_REPONSE']);
     expect(await codesOf(12)).toEqual([]);
+    expect(await codesOf(13)).toEqual(['BUDGET_INCOHERENT']);
+    const [both] = await db.query<{ details: Record<string, unknown>; astre_row_key: string }[]>(
+      `SELECT details, astre_row_key FROM anomaly WHERE id_facture = 13 AND code = 'BUDGET_INCOHERENT'`,
+    );
+    expect(both).toMatchObject({
+      astre_row_key: '01|chorus|13',
+      details: { astreBudget: '01', engagement: 'AP2025/9999', engagementBudgets: ['01'] },
+    });
     const absent = await db.query<{ code: string }[]>(
       `SELECT code FROM anomaly WHERE astre_row_key = '62|chorus|999'`,
     );
