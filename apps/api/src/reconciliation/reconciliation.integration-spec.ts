@@ -373,6 +373,40 @@ describe('reconciliation and anomalies', () => {
     expect(await indexes()).toEqual(indexesBefore);
   });
 
+  it('writes only the pairs that changed: kept ones keep their row, changed and gone ones follow', async () => {
+    await seedInvoice({ id: 95 });
+    await seedAstre({ chorusId: 95, numero: 'F-95', etat: 'INTEGREE' });
+    await seedInvoice({ id: 96 });
+    await seedAstre({ chorusId: 96, numero: 'F-96', etat: 'INTEGREE' });
+    await seedInvoice({ id: 97 });
+    await seedAstre({ chorusId: 97, numero: 'F-97', etat: 'INTEGREE' });
+    const pairs = (): Promise<Record<string, unknown>[]> =>
+      db.query(
+        `SELECT id_facture::int AS id, astre_etat, ctid::text AS at FROM invoice_match
+          WHERE id_facture IN (95, 96, 97) ORDER BY id_facture`,
+      );
+    await engine.run({ kind: 'all' }, 'test', NOW);
+    const before = await pairs();
+    expect(before.map((p) => p['astre_etat'])).toEqual(['INTEGREE', 'INTEGREE', 'INTEGREE']);
+
+    // Nothing changed: no pair is written again (same physical row).
+    await engine.run({ kind: 'all' }, 'test', NOW);
+    expect(await pairs()).toEqual(before);
+
+    // ASTRE moves 96 on and loses 97; a scoped run of 95 alone leaves the others as they are.
+    await db.query(`UPDATE astre_invoice SET etat = 'MANDATEE' WHERE chorus_invoice_id = 96`);
+    await db.query(`DELETE FROM astre_invoice WHERE chorus_invoice_id = 97`);
+    await engine.run({ kind: 'invoices', ids: [95] }, 'test', NOW);
+    expect(await pairs()).toEqual(before);
+    await engine.run({ kind: 'all' }, 'test', NOW);
+    const after = await pairs();
+    expect(after.map((p) => [p['id'], p['astre_etat']])).toEqual([
+      [95, 'INTEGREE'],
+      [96, 'MANDATEE'],
+    ]);
+    expect(after[0]?.['at']).toBe(before[0]?.['at']);
+  });
+
   it('stops the payment-delay clock while the invoice was suspended', async () => {
     await seedInvoice({ id: 91, statut: 'COMPLETEE', statusDaysAgo: 20, ttc: '1000.00' });
     await db.query(`UPDATE chorus_invoice SET first_mad_at = $1 WHERE id_facture = 91`, [
