@@ -16,7 +16,7 @@ import {
   invoiceCsvLine,
   randomInvoiceRow,
 } from '../testing/astre-csv-writer';
-import { ASTRE_INVOICE_FIELDS, ASTRE_FIELD_DEFINITIONS } from '../lib/profiles';
+import { ASTRE_INVOICE_FIELDS, ASTRE_FIELD_DEFINITIONS } from '@cd31/domain';
 import { ASTRE_ETAT_LABELS } from '../lib/values';
 
 const CSV_LINES = Number(process.env['BENCH_CSV_LINES'] ?? 1_000_000);

@@ -1,7 +1,6 @@
 import { AstreImportError } from './astre-import-error';
+import { ASTRE_FIELD_DEFINITIONS, ASTRE_INVOICE_FIELDS } from '@cd31/domain';
 import {
-  ASTRE_FIELD_DEFINITIONS,
-  ASTRE_INVOICE_FIELDS,
   type AstreImportProfile,
   DEFAULT_ASTRE_PROFILES,
   normaliseHeader,

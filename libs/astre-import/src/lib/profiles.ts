@@ -13,16 +13,6 @@ import { AstreImportError } from './astre-import-error';
 export const ASTRE_FILE_KINDS = ['factures', 'engagements'] as const;
 export type AstreFileKind = (typeof ASTRE_FILE_KINDS)[number];
 
-export {
-  ASTRE_ENGAGEMENT_FIELDS,
-  ASTRE_FIELD_DEFINITIONS,
-  ASTRE_INVOICE_FIELDS,
-  type AstreEngagementField,
-  type AstreField,
-  type AstreFieldDefinition,
-  type AstreInvoiceField,
-} from '@cd31/domain';
-
 export type AstreSeparatorSetting = 'auto' | ';' | ',' | '\t';
 export type AstreEncodingSetting = 'auto' | 'utf-8' | 'windows-1252';
 

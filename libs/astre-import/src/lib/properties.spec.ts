@@ -17,8 +17,8 @@ import {
   ASTRE_FIELD_DEFINITIONS,
   ASTRE_INVOICE_FIELDS,
   type AstreInvoiceField,
-  DEFAULT_ASTRE_PROFILES,
-} from './profiles';
+} from '@cd31/domain';
+import { DEFAULT_ASTRE_PROFILES } from './profiles';
 import { type AstreImportEvent } from './record-processor';
 import { type AstreInvoiceRow } from './rows';
 

@@ -1,9 +1,5 @@
-import {
-  type AstreColumnMapping,
-  type AstreField,
-  type AstreFileKind,
-  fieldDefinition,
-} from './profiles';
+import { type AstreField } from '@cd31/domain';
+import { type AstreColumnMapping, type AstreFileKind, fieldDefinition } from './profiles';
 import {
   type AstreCell,
   type AstreEtat,

@@ -1,10 +1,11 @@
 // Test and benchmark support: writes ASTRE exports the way office software does, from rows.
-import { CD31_BUDGETS, withLuhnCheckDigit } from '@cd31/domain';
 import {
   ASTRE_FIELD_DEFINITIONS,
   ASTRE_INVOICE_FIELDS,
+  CD31_BUDGETS,
   type AstreInvoiceField,
-} from '../lib/profiles';
+  withLuhnCheckDigit,
+} from '@cd31/domain';
 import { type AstreInvoiceRow } from '../lib/rows';
 import { ASTRE_ETAT_LABELS, ASTRE_ETATS } from '../lib/values';
 
