@@ -29,11 +29,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { BULK_FILL_MIN_ROWS, dropIndexesForFirstFill, isEmpty } from '../database/bulk-fill';
 import { SET_BULK_WORK_MEM } from '../database/bulk-work-mem';
-import { CopyWriter } from '../database/copy-writer';
+import { CopyWriter, connectionOf } from '../database/copy-writer';
 import type { StoredUpload } from './upload-sink';
 
 /** Invalid lines kept in the database per import (the count is always exact). */
@@ -191,103 +190,100 @@ export class AstreImportsService {
       await this.dataSource.query<{ code: string }[]>(`SELECT code FROM budget`)
     ).map((b) => b.code);
     const started = Date.now();
-    const client = await this.pgClient();
-    let kind: AstreFileKind | null = null;
-    let summary: AstreImportSummary | null = null;
-    const lineErrors: AstreImportLineErrorDto[] = [];
+    let kind = null as AstreFileKind | null;
     try {
-      await client.query('BEGIN');
-      await client.query(SET_BULK_WORK_MEM);
-      let writer: CopyWriter | null = null;
-      try {
-        for await (const event of parseAstreExport(upload.path, {
-          ...(kindHint ? { kind: kindHint } : {}),
-          profiles,
-          knownBudgetCodes,
-        })) {
-          switch (event.type) {
-            case 'header': {
-              kind = event.kind;
-              const table = TABLES[event.kind];
-              writer = new CopyWriter(client, table.staging, [
-                'import_id',
-                'line',
-                'row_key',
-                ...table.columns,
-              ]);
-              break;
-            }
-            case 'row': {
-              const cells =
-                event.row.kind === 'factures'
-                  ? invoiceCells(event.row)
-                  : engagementCells(event.row);
-              await writer?.write([importId, event.line, stagingKey(event.row), ...cells]);
-              break;
-            }
-            case 'invalid':
-              if (lineErrors.length < MAX_STORED_LINE_ERRORS) {
-                lineErrors.push({
-                  line: event.line,
-                  column: event.column,
-                  value: event.value,
-                  reason: event.reason,
-                });
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(SET_BULK_WORK_MEM);
+        const client = await connectionOf(manager);
+        let summary = null as AstreImportSummary | null;
+        const lineErrors: AstreImportLineErrorDto[] = [];
+        let writer = null as CopyWriter | null;
+        try {
+          for await (const event of parseAstreExport(upload.path, {
+            ...(kindHint ? { kind: kindHint } : {}),
+            profiles,
+            knownBudgetCodes,
+          })) {
+            switch (event.type) {
+              case 'header': {
+                kind = event.kind;
+                const table = TABLES[event.kind];
+                writer = new CopyWriter(client, table.staging, [
+                  'import_id',
+                  'line',
+                  'row_key',
+                  ...table.columns,
+                ]);
+                break;
               }
-              break;
-            case 'end':
-              summary = event.summary;
-              break;
+              case 'row': {
+                const cells =
+                  event.row.kind === 'factures'
+                    ? invoiceCells(event.row)
+                    : engagementCells(event.row);
+                await writer?.write([importId, event.line, stagingKey(event.row), ...cells]);
+                break;
+              }
+              case 'invalid':
+                if (lineErrors.length < MAX_STORED_LINE_ERRORS) {
+                  lineErrors.push({
+                    line: event.line,
+                    column: event.column,
+                    value: event.value,
+                    reason: event.reason,
+                  });
+                }
+                break;
+              case 'end':
+                summary = event.summary;
+                break;
+            }
           }
+          await writer?.end();
+        } catch (error) {
+          writer?.destroy(error instanceof Error ? error : new Error(String(error)));
+          throw error;
         }
-        await writer?.end();
-      } catch (error) {
-        writer?.destroy(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      }
-      if (!kind || !summary) {
-        throw new AstreImportError('READ_FAILED', 'Le fichier n’a pas pu être lu jusqu’au bout.');
-      }
+        if (!kind || !summary) {
+          throw new AstreImportError('READ_FAILED', 'Le fichier n’a pas pu être lu jusqu’au bout.');
+        }
 
-      const duplicates = await this.flagDuplicateLines(client, kind, importId);
-      lineErrors.push(
-        ...duplicates.slice(0, Math.max(0, MAX_STORED_LINE_ERRORS - lineErrors.length)),
-      );
-      const counts = await this.compareWithStored(client, kind, importId);
-      const invalid = summary.invalid + duplicates.length;
-      await client.query(
-        `INSERT INTO astre_import (id, kind, file_name, sha256, size_bytes, status, uploaded_by, rows_read, rows_valid,
+        const duplicates = await this.flagDuplicateLines(client, kind, importId);
+        lineErrors.push(
+          ...duplicates.slice(0, Math.max(0, MAX_STORED_LINE_ERRORS - lineErrors.length)),
+        );
+        const counts = await this.compareWithStored(client, kind, importId);
+        const invalid = summary.invalid + duplicates.length;
+        await client.query(
+          `INSERT INTO astre_import (id, kind, file_name, sha256, size_bytes, status, uploaded_by, rows_read, rows_valid,
                                    rows_invalid, rows_new, rows_updated, rows_unchanged, parse_ms, summary)
          VALUES ($1, $2, $3, $4, $5, 'preview', $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          importId,
-          kind,
-          fileName,
-          upload.sha256,
-          upload.sizeBytes,
-          actor.id,
-          summary.rowsRead,
-          summary.valid - duplicates.length,
-          invalid,
-          counts.new,
-          counts.updated,
-          counts.unchanged,
-          Date.now() - started,
-          JSON.stringify({ ...summary, duplicateLines: duplicates.length }),
-        ],
-      );
-      await insertLineErrors(client, importId, lineErrors);
-      await client.query('COMMIT');
+          [
+            importId,
+            kind,
+            fileName,
+            upload.sha256,
+            upload.sizeBytes,
+            actor.id,
+            summary.rowsRead,
+            summary.valid - duplicates.length,
+            invalid,
+            counts.new,
+            counts.updated,
+            counts.unchanged,
+            Date.now() - started,
+            JSON.stringify({ ...summary, duplicateLines: duplicates.length }),
+          ],
+        );
+        await insertLineErrors(client, importId, lineErrors);
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
       if (error instanceof AstreImportError) {
         await this.recordRefusal(upload, fileName, actor, error.code, error.message, kind);
         throw new UnprocessableEntityException(error.message);
       }
       throw error;
     }
-    client.release();
     await this.audit.record(actor, {
       action: 'astre_import.preview',
       targetType: 'astre_import',
@@ -342,14 +338,13 @@ export class AstreImportsService {
       const table = TABLES[row.kind];
       const columns = table.columns.join(', ');
       const stagedColumns = table.columns.map((c) => `s.${c}`).join(', ');
-      // The first import of a history into an empty table: its indexes, its key included, are
-      // built after the rows (duplicate lines were set aside at preview: the keys are distinct).
+      // The first import of a history into an empty table: every staged row is new (duplicate
+      // lines were set aside at preview), so a plain insert, without the conflict check of each
+      // row, and the table's indexes, its key included, built after the rows.
       const firstFill =
         row.rows_valid >= this.firstFillMinRows && (await isEmpty(manager, table.target))
           ? await dropIndexesForFirstFill(manager, table.target, { keys: 'drop' })
           : null;
-      // Into an empty table every staged row is new (duplicate lines were set aside at preview):
-      // a plain insert, without the conflict check of each row.
       const onConflict = firstFill
         ? ''
         : `ON CONFLICT (row_key) DO UPDATE SET
@@ -602,11 +597,6 @@ export class AstreImportsService {
         ]);
       }
     });
-  }
-
-  private pgClient(): Promise<PoolClient> {
-    const driver = this.dataSource.driver as PostgresDriver;
-    return (driver.master as { connect(): Promise<PoolClient> }).connect();
   }
 }
 
