@@ -88,25 +88,7 @@ async function insertPaymentDelays(
     readonly byBudget: ReadonlyMap<number, BudgetThresholds['thresholds']>;
   },
 ): Promise<void> {
-  const rows = invoices.map((invoice) => {
-    const clock = computePaymentDelay({
-      firstMadAt: invoice.first_mad_at,
-      suspensions: suspensionPeriods(
-        (invoice.events ?? []).map(([statut, at]) => ({ statut, at: new Date(at) })),
-      ),
-      paidOrMandatedAt: null,
-      now: context.now,
-      ttc: Number(invoice.montant_ttc ?? 0),
-      rates: context.rates,
-    });
-    const budgetThresholds = context.byBudget.get(invoice.budget_id);
-    const anomaly =
-      budgetThresholds && invoice.type_facture !== 'AVOIR' && DGP_ALERT_STATUSES.has(invoice.statut)
-        ? paymentDelayAnomaly(clock, budgetThresholds)
-        : null;
-    return { id: invoice.id_facture, clock, anomaly };
-  });
-  // COPY rather than INSERT … unnest(): 259 000 clocks in 1.0 s instead of 2.4 s.
+  // COPY rather than INSERT … unnest(): the step 4.7 → 4.0 s on 259 000 clocks.
   const writer = new CopyWriter(await connectionOf(manager), 'invoice_payment_delay', [
     'id_facture',
     'computed_on',
@@ -125,9 +107,26 @@ async function insertPaymentDelays(
     'anomaly',
   ]);
   try {
-    for (const { id, clock, anomaly } of rows) {
+    for (const invoice of invoices) {
+      const clock = computePaymentDelay({
+        firstMadAt: invoice.first_mad_at,
+        suspensions: suspensionPeriods(
+          (invoice.events ?? []).map(([statut, at]) => ({ statut, at: new Date(at) })),
+        ),
+        paidOrMandatedAt: null,
+        now: context.now,
+        ttc: Number(invoice.montant_ttc ?? 0),
+        rates: context.rates,
+      });
+      const budgetThresholds = context.byBudget.get(invoice.budget_id);
+      const anomaly =
+        budgetThresholds &&
+        invoice.type_facture !== 'AVOIR' &&
+        DGP_ALERT_STATUSES.has(invoice.statut)
+          ? paymentDelayAnomaly(clock, budgetThresholds)
+          : null;
       await writer.write([
-        id,
+        invoice.id_facture,
         context.today,
         clock.startDate,
         clock.dueDate,
