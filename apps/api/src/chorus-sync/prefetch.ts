@@ -33,7 +33,7 @@ export async function* readAhead<T>(
     asked.last = next;
   };
   try {
-    for (let asked = 0; asked < depth; asked++) {
+    for (let i = 0; i < depth; i++) {
       askNext();
     }
     for (;;) {
