@@ -107,6 +107,13 @@ export async function* readXlsxRecords(
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  // exceljs reads a worksheet as soon as it has met the shared strings and the relations; when the
+  // ZIP stores `xl/workbook.xml` after the sheet (the writer's order varies), it reads the
+  // workbook's sheet list and date system before they exist and fails. Until `workbook.xml`
+  // replaces them: no sheet names (the first sheet is read whatever its name), the 1900 system.
+  const pending = workbook as unknown as { model?: unknown; properties?: unknown };
+  pending.model ??= { sheets: [] };
+  pending.properties ??= { model: { date1904: false } };
   try {
     const sheets = workbook[Symbol.asyncIterator]();
     let sheetCount = 0;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { SeededRandom, anInvoiceRow } from '../testing/astre-csv-writer';
 import { collectImport, failedImport, streamOf } from '../testing/collect';
 import { AstreImportError } from './astre-import-error';
@@ -107,6 +107,26 @@ function storedZip(files: Record<string, string>): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
+/** The files of a ZIP (stored or deflated), read from its central directory. */
+function zipFiles(zip: Buffer): Record<string, string> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const files: Record<string, string> = {};
+  let entry = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    const method = zip.readUInt16LE(entry + 10);
+    const size = zip.readUInt32LE(entry + 20);
+    const nameLength = zip.readUInt16LE(entry + 28);
+    const local = zip.readUInt32LE(entry + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    files[zip.toString('utf8', entry + 46, entry + 46 + nameLength)] = (
+      method === 8 ? inflateRawSync(data) : data
+    ).toString('utf8');
+    entry += 46 + nameLength + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
+  }
+  return files;
+}
+
 describe('parseAstreExport — XLSX', () => {
   it('reads typed cells of the first sheet: numbers, dates, text', async () => {
     const bytes = await workbook((book) => invoiceSheet(book, [TYPED_ROW]));
@@ -121,6 +141,19 @@ describe('parseAstreExport — XLSX', () => {
       separator: null,
       valid: 1,
     });
+  });
+
+  it('reads a workbook whose sheet is stored before xl/workbook.xml', async () => {
+    const files = zipFiles(await workbook((book) => invoiceSheet(book, [TYPED_ROW])));
+    const sheets = Object.keys(files).filter((name) => name.startsWith('xl/worksheets/'));
+    const others = Object.keys(files).filter(
+      (name) => !sheets.includes(name) && name !== 'xl/workbook.xml',
+    );
+    const reordered = Object.fromEntries(
+      [...others, ...sheets, 'xl/workbook.xml'].map((name) => [name, files[name] ?? '']),
+    );
+    const { rows } = await collectImport(streamOf(storedZip(reordered)));
+    expect(rows.map((r) => r.row)).toEqual([anInvoiceRow()]);
   });
 
   it('reads the same workbook with inline strings', async () => {
